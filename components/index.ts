@@ -1,0 +1,21 @@
+/**
+ * The one file that defines every custom element of the project. The bundle
+ * (an IIFE loaded with <script defer>) runs this once per page, and starts the
+ * TensorFlow.js backend as the deck loads so the first demo does not wait.
+ */
+import { backendInfo, initBackend, tf } from './runtime/backend.js';
+import { SoftmaxTemperature } from './elements/softmax-temperature.js';
+
+const elements: Record<string, CustomElementConstructor> = {
+  'softmax-temperature': SoftmaxTemperature,
+};
+
+for (const [tag, element] of Object.entries(elements)) {
+  if (!customElements.get(tag)) customElements.define(tag, element);
+}
+
+// Tests and benchmarks read tensor counts and the chosen backend through this handle.
+(globalThis as Record<string, unknown>).__demoRuntime = { tf, initBackend, backendInfo };
+
+// Warm the backend up while the title slide is on screen.
+void initBackend().catch((error) => console.warn('TensorFlow.js backend failed to start:', error));

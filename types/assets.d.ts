@@ -1,0 +1,6 @@
+// Text files (corpora) are bundled as strings: esbuild's `text` loader in the
+// bundle, the `textFiles` plugin in vitest.config.ts.
+declare module '*.txt' {
+  const text: string;
+  export default text;
+}
