@@ -109,8 +109,6 @@ export abstract class DemoElement extends LitElement {
     const message = error instanceof Error ? error.message : String(error);
     console.warn(`<${this.localName}> failed:`, error);
     this._failure = message;
-    // A failed demo has nothing more to draw: let exporters and tests move on.
-    this.updateComplete.then(() => this.markReady());
   }
 
   /** Runs work and shows any exception in the box. */
@@ -149,16 +147,13 @@ export abstract class DemoElement extends LitElement {
 
   protected override render(): TemplateResult {
     let body: TemplateResult | typeof nothing;
-    if (this._failure) {
-      body = html`<div class="failure" role="alert"><strong>This demo stopped:</strong> ${this._failure}</div>`;
-    } else {
-      try {
-        body = this.renderDemo();
-      } catch (error) {
-        this.fail(error);
-        body = nothing;
-      }
+    try {
+      body = this._failure ? nothing : this.renderDemo();
+    } catch (error) {
+      this.fail(error);
+      body = nothing;
     }
+    if (this._failure) body = html`<div class="failure" role="alert"><strong>This demo stopped:</strong> ${this._failure}</div>`;
     const info = backendInfo();
     return html`<div class="frame" part="frame">
       ${this._paramErrors.length
@@ -173,7 +168,9 @@ export abstract class DemoElement extends LitElement {
     </div>`;
   }
 
-  protected override updated(changed: PropertyValues): void {
-    super.updated(changed);
+  protected override update(changed: PropertyValues): void {
+    super.update(changed);
+    // A failed demo has nothing more to draw once its message is on screen: let exporters and tests move on.
+    if (this._failure) this.markReady();
   }
 }
