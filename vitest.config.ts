@@ -13,6 +13,8 @@ const textFiles: Plugin = {
 export default defineConfig({
   plugins: [textFiles],
   test: {
+    // Two cores: one test file (one Chromium) at a time keeps timings sane.
+    fileParallelism: false,
     projects: [
       {
         plugins: [textFiles],
@@ -32,8 +34,6 @@ export default defineConfig({
           globalSetup: ['tests/browser/global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
-          // Two cores: one Chromium per test file at a time keeps timings sane.
-          fileParallelism: false,
         },
       },
     ],

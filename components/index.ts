@@ -8,15 +8,53 @@ import { backendInfo, initBackend, tf } from './runtime/backend.js';
 import { DemoElement } from './runtime/demo-element.js';
 import { LoopController } from './runtime/loop.js';
 import { SoftmaxTemperature } from './elements/softmax-temperature.js';
+import { PositionalEncoding } from './elements/positional-encoding.js';
+import { SamplingTree } from './elements/sampling-tree.js';
+import { BpeTokenizer } from './elements/bpe-tokenizer.js';
+import { EmbeddingArithmetic } from './elements/embedding-arithmetic.js';
+import { BigramTable } from './elements/bigram-table.js';
+import { MlpTrainer } from './elements/mlp-trainer.js';
+import { AttentionGrid } from './elements/attention-grid.js';
 import { SlidingWindow } from './elements/sliding-window.js';
 import { CrossEntropy } from './elements/cross-entropy.js';
 import { VanishingGradient } from './elements/vanishing-gradient.js';
+import { NeuronCalculator } from './elements/neuron-calculator.js';
+import { ParamCounter } from './elements/param-counter.js';
+import { BatchPaths } from './elements/batch-paths.js';
+import { AttentionMasks } from './elements/attention-masks.js';
+import { UnembedSampler } from './elements/unembed-sampler.js';
+import { SirModel } from './elements/sir-model.js';
+import { PolynomialFit } from './elements/polynomial-fit.js';
+import { KnobNetwork } from './elements/knob-network.js';
+import { LossLandscape } from './elements/loss-landscape.js';
+import { PerceptronDemo } from './elements/perceptron-demo.js';
+import { ConvFeatures } from './elements/conv-features.js';
+import { SparseAttentionIndexer } from './elements/sparse-attention-indexer.js';
 
 const elements: Record<string, CustomElementConstructor> = {
   'softmax-temperature': SoftmaxTemperature,
+  'positional-encoding': PositionalEncoding,
+  'sampling-tree': SamplingTree,
+  'bpe-tokenizer': BpeTokenizer,
+  'embedding-arithmetic': EmbeddingArithmetic,
+  'bigram-table': BigramTable,
+  'mlp-trainer': MlpTrainer,
+  'attention-grid': AttentionGrid,
   'sliding-window': SlidingWindow,
   'cross-entropy': CrossEntropy,
   'vanishing-gradient': VanishingGradient,
+  'neuron-calculator': NeuronCalculator,
+  'param-counter': ParamCounter,
+  'batch-paths': BatchPaths,
+  'attention-masks': AttentionMasks,
+  'unembed-sampler': UnembedSampler,
+  'sir-model': SirModel,
+  'polynomial-fit': PolynomialFit,
+  'knob-network': KnobNetwork,
+  'loss-landscape': LossLandscape,
+  'perceptron-demo': PerceptronDemo,
+  'conv-features': ConvFeatures,
+  'sparse-attention-indexer': SparseAttentionIndexer,
 };
 
 for (const [tag, element] of Object.entries(elements)) {

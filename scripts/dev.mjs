@@ -12,13 +12,17 @@ const dist = path.join(root, 'dist');
 const port = Number(process.env.PORT ?? 8080);
 const clients = new Set();
 
-const RELOAD = `<script>new EventSource('/__reload').onmessage = () => location.reload();</script>`;
+// An external script (not inline) so the pages' Content-Security-Policy allows it.
+const RELOAD = `<script src="/__reload.js"></script>`;
 
 await buildSite(dist);
 const server = await serveStatic(dist, {
   port,
   transformHtml: (html) => html.replace('</body>', `${RELOAD}</body>`),
   routes: {
+    '/__reload.js': (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/javascript' }).end("new EventSource('/__reload').onmessage = () => location.reload();");
+    },
     '/__reload': (req, res) => {
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
       res.write(': connected\n\n');

@@ -1,35 +1,56 @@
-import { css, html } from 'lit';
+import { css, html, nothing } from 'lit';
 import { barChart } from '../charts/bar-chart.js';
-import { softmax } from '../models/softmax.js';
+import { decode, entropy, sampleMany, type Decoded, type Entropy } from '../models/sampling.js';
 import { DemoElement } from '../runtime/demo-element.js';
 import { param, propertiesOf, type ParamValues } from '../runtime/params.js';
+import type { Rng } from '../runtime/rng.js';
 
 const PARAMS = {
   logits: param.numbers({ fallback: [2, 1, 0.5, 0.1], minLength: 1, maxLength: 40 }),
   labels: param.strings({ fallback: [], maxLength: 40 }),
   temperature: param.number({ fallback: 1, min: 0, max: 3 }),
+  topK: param.int({ fallback: 0, min: 0, max: 1000, attribute: 'top-k' }),
+  topP: param.number({ fallback: 1, min: 0, max: 1, attribute: 'top-p' }),
+  samples: param.int({ fallback: 100, min: 1, cap: 10000 }),
 };
 
 export interface SoftmaxChangeDetail {
   temperature: number;
+  topK: number;
+  topP: number;
+  /** After temperature, top-k, top-p and renormalisation. */
   probabilities: number[];
+  kept: boolean[];
 }
 
 /**
- * `<softmax-temperature>` — how temperature reshapes a softmax distribution.
+ * `<softmax-temperature>` — how a next-token distribution is shaped before
+ * sampling: temperature, then top-k, then top-p (nucleus), then renormalise.
  *
- * Shows the probabilities of a few candidate tokens as labelled bars, a
- * temperature slider from 0 (greedy argmax) to 3, and the formula. The
- * softmax runs in TensorFlow.js, shifted by the max logit for stability.
+ * Labelled bars show the probabilities. Tokens cut by top-k / top-p are faded
+ * at the height they had before the cut; kept tokens show their renormalised
+ * probability. "Sample N" draws N tokens with the seed and outlines their
+ * frequencies over the bars. The entropy (nats and bits) and the effective
+ * number of choices e^H are shown for the final distribution. The softmax
+ * runs in TensorFlow.js, shifted by the max logit for stability.
  *
  * @attr logits - comma-separated scores, e.g. "2, 1, 0.5, 0.1" (1 to 40 numbers)
  * @attr labels - comma-separated token labels (default: t1, t2, …)
  * @attr temperature - starting temperature, 0 to 3 (default 1; 0 = argmax)
+ * @attr top-k - keep the k most likely tokens (default 0 = off)
+ * @attr top-p - keep the smallest set of top tokens whose mass reaches p, 0 to 1 (default 1 = off)
+ * @attr samples - draws per click of "sample" (default 100, capped at 10,000)
  * @attr seed - seed for sampling (default 42)
- * @prop probabilities - number[]: the distribution currently shown
+ * @prop probabilities - number[]: the final distribution (after temperature, top-k, top-p, renormalisation)
+ * @prop tempered - number[]: softmax(logits / T) before any cut
+ * @prop kept - boolean[]: tokens that survived the cuts and can be drawn
+ * @prop entropy - {nats, bits, effectiveChoices} of the final distribution
+ * @prop sampleCounts - number[] | null: counts of the last sampling
+ * @prop currentTemperature, currentTopK, currentTopP - the values applied (slider or attribute)
  * @prop ready - Promise<void>: resolves when the first state is drawn
- * @fires softmax-change - detail {temperature, probabilities} after each change
- * @csspart frame - the demo's box; chart - the bar chart; controls - the slider row
+ * @method sample(n?) - draws n tokens (default `samples`), shows their histogram, returns their labels
+ * @fires softmax-change - detail {temperature, topK, topP, probabilities, kept} after each change
+ * @csspart frame - the demo's box; chart - the bar chart; controls - the slider panel; stats - entropy readout
  * @cssprop --demo-accent - bar and control colour
  */
 export class SoftmaxTemperature extends DemoElement {
@@ -39,87 +60,152 @@ export class SoftmaxTemperature extends DemoElement {
       .formula { font-size: 0.95em; margin: 0.2em 0 0.4em; }
       .formula .frac { display: inline-flex; flex-direction: column; vertical-align: middle; text-align: center; margin: 0 0.2em; }
       .formula .frac > span:first-child { border-bottom: 2px solid currentColor; padding: 0 0.2em; }
-      .t { min-width: 3.2em; display: inline-block; }
+      .sliders { display: flex; flex-wrap: wrap; gap: 0.3em 1.6em; margin: 0.2em 0; }
+      .sliders input[type='range'] { width: 9em; }
+      .t { display: inline-block; min-width: 2.6em; }
       .greedy { color: var(--bad); font-weight: 600; }
+      .stats { display: flex; flex-wrap: wrap; gap: 0.2em 1.4em; align-items: center; font-size: 0.95em; }
+      .legend { font-size: 0.8em; min-height: 1.2em; }
+      .swatch { display: inline-block; width: 0.9em; height: 0.9em; vertical-align: -0.1em; margin-right: 0.2em; border-radius: 2px; }
+      .swatch.kept { background: var(--accent); }
+      .swatch.cut { background: var(--accent); opacity: 0.3; }
+      .swatch.drawn { border: 3px dashed #e69f00; }
     `,
   ];
 
   static override properties = {
     ...propertiesOf(PARAMS),
     _temperature: { state: true },
-    _probabilities: { state: true },
+    _topK: { state: true },
+    _topP: { state: true },
+    _decoded: { state: true },
+    _counts: { state: true },
   };
 
   declare logits: string | number[] | undefined;
   declare labels: string | string[] | undefined;
   declare temperature: string | number | undefined;
+  declare topK: string | number | undefined;
+  declare topP: string | number | undefined;
+  declare samples: string | number | undefined;
   declare _temperature: number | null;
-  declare _probabilities: number[] | null;
+  declare _topK: number | null;
+  declare _topP: number | null;
+  declare _decoded: Decoded | null;
+  declare _counts: number[] | null;
 
   private p!: ParamValues<typeof PARAMS>;
-  /** Key of the inputs whose result is in _probabilities. */
+  /** Key of the inputs whose result is in _decoded. */
   private shownKey = '';
   private wantedKey = '';
+  /** One seeded stream per element: successive clicks draw new tokens, reproducibly. */
+  private sampler: Rng | null = null;
 
   constructor() {
     super();
     this._temperature = null;
-    this._probabilities = null;
+    this._topK = null;
+    this._topP = null;
+    this._decoded = null;
+    this._counts = null;
   }
 
-  /** The distribution currently shown. */
+  /** The final distribution: temperature, top-k, top-p, renormalised. */
   get probabilities(): number[] {
-    return this._probabilities ? [...this._probabilities] : [];
+    return this._decoded ? [...this._decoded.probabilities] : [];
+  }
+  get tempered(): number[] {
+    return this._decoded ? [...this._decoded.tempered] : [];
+  }
+  get kept(): boolean[] {
+    return this._decoded ? [...this._decoded.kept] : [];
+  }
+  get entropy(): Entropy | null {
+    return this._decoded ? entropy(this._decoded.probabilities) : null;
+  }
+  get sampleCounts(): number[] | null {
+    return this._counts ? [...this._counts] : null;
   }
 
-  /** The temperature currently applied (slider or attribute). */
+  /** The values currently applied (slider or attribute). */
   get currentTemperature(): number {
     return this._temperature ?? this.p?.temperature ?? 1;
+  }
+  get currentTopK(): number {
+    return this._topK ?? this.p?.topK ?? 0;
+  }
+  get currentTopP(): number {
+    return this._topP ?? this.p?.topP ?? 1;
+  }
+
+  /** Draws n tokens from the final distribution, shows their histogram, returns their labels. */
+  sample(n?: number): string[] {
+    if (!this._decoded) return [];
+    const count = Math.max(1, Math.min(10000, Math.floor(n ?? this.p.samples)));
+    this.sampler ??= this.rng('sample');
+    const { draws, counts } = sampleMany(this._decoded.probabilities, count, this.sampler);
+    this._counts = counts;
+    const labels = this.labelsFor(counts.length);
+    return draws.map((i) => labels[i]!);
   }
 
   override willUpdate(changed: Map<PropertyKey, unknown>): void {
     this.p = this.readParams(PARAMS);
-    // A new temperature attribute resets the slider.
+    // A new attribute value resets its slider.
     if (changed.has('temperature')) this._temperature = null;
-    const key = JSON.stringify([this.p.logits, this.currentTemperature]);
+    if (changed.has('topK')) this._topK = null;
+    if (changed.has('topP')) this._topP = null;
+    if (changed.has('seed')) this.sampler = null;
+    const key = JSON.stringify([this.p.logits, this.currentTemperature, this.currentTopK, this.currentTopP]);
     if (key !== this.wantedKey) {
       this.wantedKey = key;
       this.markBusy();
-      void this.guard(() => this.compute(key, this.p.logits, this.currentTemperature));
+      void this.guard(() => this.compute(key, this.p.logits));
     }
   }
 
-  private async compute(key: string, logits: number[], temperature: number): Promise<void> {
+  private async compute(key: string, logits: number[]): Promise<void> {
     await this.tf();
-    const probabilities = await softmax(logits, temperature);
+    const decoded = await decode(logits, { temperature: this.currentTemperature, topK: this.currentTopK, topP: this.currentTopP });
     if (key !== this.wantedKey) return; // a newer input superseded this one
     this.shownKey = key;
-    this._probabilities = probabilities;
+    this._decoded = decoded;
+    this._counts = null; // a histogram of the old distribution would mislead
   }
 
   override updated(): void {
-    if (this._probabilities && this.shownKey === this.wantedKey) {
+    if (this._decoded && this.shownKey === this.wantedKey) {
       this.markReady();
       this.dispatchEvent(new CustomEvent<SoftmaxChangeDetail>('softmax-change', {
-        detail: { temperature: this.currentTemperature, probabilities: this.probabilities },
+        detail: { temperature: this.currentTemperature, topK: this.currentTopK, topP: this.currentTopP, probabilities: this.probabilities, kept: this.kept },
         bubbles: true,
         composed: true,
       }));
     }
   }
 
-  private onSlider(event: Event): void {
-    this._temperature = Number((event.target as HTMLInputElement).value);
+  private onSlider(which: '_temperature' | '_topK' | '_topP', event: Event): void {
+    this[which] = Number((event.target as HTMLInputElement).value);
+    this.publishState();
+  }
+
+  private onSample(): void {
+    this.sample();
     this.publishState();
   }
 
   override getSyncState(): unknown {
-    return { temperature: this.currentTemperature };
+    return { temperature: this.currentTemperature, topK: this.currentTopK, topP: this.currentTopP, counts: this._counts };
   }
 
   override applySyncState(state: unknown): void {
-    const t = (state as { temperature?: unknown } | null)?.temperature;
-    if (typeof t === 'number' && Number.isFinite(t)) this._temperature = t;
+    const s = state as { temperature?: unknown; topK?: unknown; topP?: unknown; counts?: unknown } | null;
+    const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+    if (finite(s?.temperature)) this._temperature = s.temperature;
+    if (finite(s?.topK)) this._topK = s.topK;
+    if (finite(s?.topP)) this._topP = s.topP;
+    // Counts arrive after the distribution they were drawn from; apply once it is shown.
+    if (Array.isArray(s?.counts)) void this.updateComplete.then(() => { this._counts = (s!.counts as number[]).map(Number); });
   }
 
   private labelsFor(n: number): string[] {
@@ -128,21 +214,66 @@ export class SoftmaxTemperature extends DemoElement {
 
   protected override renderDemo() {
     const t = this.currentTemperature;
-    const probabilities = this._probabilities ?? this.p.logits.map(() => 0);
+    const d = this._decoded;
+    const n = this.p.logits.length;
+    // Kept tokens: renormalised probability. Cut tokens: faded, at the height they had before the cut.
+    const values = d ? d.probabilities.map((v, i) => (d.kept[i] ? v : d.tempered[i]!)) : this.p.logits.map(() => 0);
+    const total = this._counts?.reduce((a, b) => a + b, 0) ?? 0;
+    const cutting = this.currentTopK > 0 && this.currentTopK < n || this.currentTopP < 1;
     return html`
       <div class="formula" part="formula">
         p<sub>i</sub> =
         <span class="frac"><span>exp(z<sub>i</sub> / T)</span><span>Σ<sub>j</sub> exp(z<sub>j</sub> / T)</span></span>
-        <span class="muted">&nbsp;with z = [${this.p.logits.join(', ')}]</span>
+        <span class="muted">&nbsp;with z = [${shortList(this.p.logits)}], then top-k, top-p, renormalise</span>
       </div>
-      ${barChart({ values: probabilities, labels: this.labelsFor(probabilities.length), width: 760, height: 300, max: 1, title: 'probabilities' })}
-      <div class="controls" part="controls">
+      ${barChart({
+        values,
+        labels: this.labelsFor(n),
+        width: 1100,
+        height: 260,
+        max: 1,
+        kept: d?.kept,
+        overlay: this._counts && total ? this._counts.map((c) => c / total) : undefined,
+        title: 'probabilities',
+      })}
+      <div class="legend muted">
+        ${cutting ? html`<span class="swatch kept"></span>kept, renormalised &nbsp; <span class="swatch cut"></span>cut (shown at its probability before the cut) &nbsp;` : nothing}
+        ${total ? html`<span class="swatch drawn"></span>share of ${total} seeded draws` : nothing}
+      </div>
+      <div class="sliders controls" part="controls">
         <label>Temperature
-          <input type="range" min="0" max="3" step="0.05" .value=${String(t)} @input=${this.onSlider} aria-label="temperature" />
+          <input type="range" min="0" max="3" step="0.05" .value=${String(t)} @input=${(e: Event) => this.onSlider('_temperature', e)} aria-label="temperature" />
+          <span class="value t">${t.toFixed(2)}</span>
         </label>
-        <span class="value t">T = ${t.toFixed(2)}</span>
-        ${t === 0 ? html`<span class="greedy">T = 0: greedy, always the top token</span>` : html`<span class="muted">low T sharpens, high T flattens</span>`}
+        <label>top-k
+          <input type="range" min="0" max=${n} step="1" .value=${String(Math.min(this.currentTopK, n))} @input=${(e: Event) => this.onSlider('_topK', e)} aria-label="top-k" />
+          <span class="value t">${this.currentTopK > 0 && this.currentTopK < n ? this.currentTopK : 'off'}</span>
+        </label>
+        <label>top-p
+          <input type="range" min="0.05" max="1" step="0.01" .value=${String(this.currentTopP)} @input=${(e: Event) => this.onSlider('_topP', e)} aria-label="top-p" />
+          <span class="value t">${this.currentTopP < 1 ? this.currentTopP.toFixed(2) : 'off'}</span>
+        </label>
+      </div>
+      <div class="stats" part="stats">
+        <span><button class="primary" @click=${this.onSample} ?disabled=${!d}>sample ${this.p.samples}</button>
+          ${total ? html`<button @click=${() => { this._counts = null; this.publishState(); }}>clear</button>` : nothing}</span>
+        ${d ? this.renderStats(d, n) : nothing}
       </div>
     `;
   }
+
+  private renderStats(d: Decoded, n: number) {
+    const e = entropy(d.probabilities);
+    return html`
+      ${this.currentTemperature === 0 ? html`<span class="greedy">T = 0: greedy, always the top token</span>` : nothing}
+      <span class="kept-count">kept <span class="value">${d.keptCount}</span> of ${n}${d.keptCount < n ? html` (mass <span class="value">${d.keptMass.toFixed(3)}</span>)` : nothing}</span>
+      <span>entropy H = <span class="value">${e.nats.toFixed(3)}</span> nats = <span class="value">${e.bits.toFixed(3)}</span> bits</span>
+      <span>effective choices e<sup>H</sup> = <span class="value">${e.effectiveChoices.toFixed(2)}</span></span>`;
+  }
+}
+
+/** Logits for the formula line (one line at slide size): 2 decimals, at most 6 shown. */
+function shortList(values: readonly number[]): string {
+  const shown = values.slice(0, 6).map((v) => String(+v.toFixed(2)));
+  return values.length > 6 ? `${shown.join(', ')}, … ${values.length} in all` : shown.join(', ');
 }

@@ -5,7 +5,7 @@
  * readiness (`ready` promise + `data-ready`), the slide lifecycle, input
  * isolation, seeded randomness and presenter/audience sync.
  */
-import { LitElement, html, nothing, type CSSResultGroup, type PropertyValues, type TemplateResult } from 'lit';
+import { LitElement, html, nothing, type CSSResultGroup, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
 import { initBackend, backendInfo, tf, type BackendName } from './backend.js';
 import { isolateInput } from './isolation.js';
 import { formatParamError, parseParams, type ParamError, type ParamSpecs, type ParamValues } from './params.js';
@@ -18,7 +18,7 @@ export const DEFAULT_SEED = 42;
 
 export abstract class DemoElement extends LitElement {
   static override styles: CSSResultGroup = [baseStyles, chartStyles];
-  static override properties = {
+  static override properties: PropertyDeclarations = {
     seed: { type: Number },
     _paramErrors: { state: true },
     _failure: { state: true },

@@ -22,8 +22,8 @@ async function defineProbes(page: Page): Promise<void> {
     class BrokenProbe extends DemoElement {
       renderDemo(): never { throw new Error('deliberate failure for the test'); }
     }
-    customElements.define('loop-probe', LoopProbe);
-    customElements.define('broken-probe', BrokenProbe);
+    customElements.define('loop-probe', LoopProbe as unknown as CustomElementConstructor);
+    customElements.define('broken-probe', BrokenProbe as unknown as CustomElementConstructor);
   });
 }
 
@@ -97,7 +97,7 @@ describe('the demo runtime in a deck', () => {
     await goToSlide(page, DEMO_SLIDE);
     const demo = demoHandle(page, '#temperature-demo');
     await demo.ready();
-    const slider = demo.part('input[type=range]');
+    const slider = demo.part('input[aria-label=temperature]');
     await slider.focus();
     for (const key of ['ArrowRight', 'ArrowLeft', 'ArrowDown', 'PageDown', 'Space', 'End', 'Home']) await page.keyboard.press(key);
     await slider.hover();
@@ -119,9 +119,9 @@ describe('the demo runtime in a deck', () => {
     const p = demoHandle(presenter, '#temperature-demo');
     await a.ready();
     await p.ready();
-    await p.part('input[type=range]').fill('2.5');
+    await p.part('input[aria-label=temperature]').fill('2.5');
     await audience.waitForFunction(() => (document.querySelector('#temperature-demo') as any).currentTemperature === 2.5);
-    await a.part('input[type=range]').fill('0.5');
+    await a.part('input[aria-label=temperature]').fill('0.5');
     await presenter.waitForFunction(() => (document.querySelector('#temperature-demo') as any).currentTemperature === 0.5);
     await presenter.close();
   });
