@@ -1,0 +1,35 @@
+// `npm run bench`: the speed figures of the demos, printed (not asserted).
+// Each benchmark runs in headless Chromium on the default backend (and CPU
+// where it says so). Figures depend on the machine: headless Chromium here has
+// no GPU, so WebGL runs on SwiftShader.
+//   node scripts/bench.mjs [bigram|mlp|attention|pdf ...]
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const here = (p) => fileURLToPath(new URL(p, import.meta.url));
+const wanted = process.argv.slice(2);
+
+const benches = [
+  { name: 'bigram', file: './bench/bigram.mjs', run: (m) => m.benchBigram() },
+  { name: 'attention', file: './bench/attention.mjs', run: (m) => m.benchAttention() },
+  { name: 'mlp', file: './bench/mlp.mjs', run: (m) => m.benchMlp() },
+  { name: 'pdf', file: './pdf.mjs', run: (m) => m.exportPdfs?.({ bench: true }) },
+];
+
+if (!existsSync('../shared/data/makemore-names.txt')) {
+  console.warn('note: ../shared/data/makemore-names.txt is missing; the bigram and mlp benchmarks need it.');
+}
+
+for (const bench of benches) {
+  if (wanted.length && !wanted.includes(bench.name)) continue;
+  if (!existsSync(here(bench.file))) continue;
+  const t0 = performance.now();
+  try {
+    const result = await bench.run(await import(bench.file));
+    console.log(`\n## ${bench.name} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+    console.log(JSON.stringify(result, null, 2));
+  } catch (error) {
+    console.log(`\n## ${bench.name}: failed: ${error.message}`);
+    process.exitCode = 1;
+  }
+}
