@@ -14,6 +14,7 @@ import { BpeTokenizer } from './elements/bpe-tokenizer.js';
 import { EmbeddingArithmetic } from './elements/embedding-arithmetic.js';
 import { BigramTable } from './elements/bigram-table.js';
 import { MlpTrainer } from './elements/mlp-trainer.js';
+import { DigitTrainer } from './elements/digit-trainer.js';
 import { AttentionGrid } from './elements/attention-grid.js';
 import { SlidingWindow } from './elements/sliding-window.js';
 import { CrossEntropy } from './elements/cross-entropy.js';
@@ -39,6 +40,7 @@ const elements: Record<string, CustomElementConstructor> = {
   'embedding-arithmetic': EmbeddingArithmetic,
   'bigram-table': BigramTable,
   'mlp-trainer': MlpTrainer,
+  'digit-trainer': DigitTrainer,
   'attention-grid': AttentionGrid,
   'sliding-window': SlidingWindow,
   'cross-entropy': CrossEntropy,
