@@ -13,7 +13,23 @@ const benches = [
   { name: 'bigram', file: './bench/bigram.mjs', run: (m) => m.benchBigram() },
   { name: 'attention', file: './bench/attention.mjs', run: (m) => m.benchAttention() },
   { name: 'mlp', file: './bench/mlp.mjs', run: (m) => m.benchMlp() },
-  { name: 'pdf', file: './pdf.mjs', run: (m) => m.exportPdfs?.({ bench: true }) },
+  {
+    name: 'pdf',
+    file: './pdf.mjs',
+    // Seconds per deck for the PDF export (target: under 30 s for an 80-slide deck).
+    run: async (m) => {
+      const { buildSite } = await import('./build.mjs');
+      const { mkdtemp, rm } = await import('node:fs/promises');
+      const outDir = await mkdtemp('/tmp/bench-pdf-');
+      try {
+        await buildSite(outDir, { log: () => {} });
+        const results = await m.exportPdfs({ outDir, log: () => {} });
+        return results.map(({ deck, pages, seconds }) => ({ deck, pages, seconds }));
+      } finally {
+        await rm(outDir, { recursive: true, force: true });
+      }
+    },
+  },
 ];
 
 if (!existsSync('../shared/data/makemore-names.txt')) {
