@@ -82,6 +82,11 @@ describe('PDF export', () => {
     const info = execFileSync('pdfinfo', [result.pdf], { encoding: 'utf8' });
     expect(info).toMatch(/Page size:\s+960 x 540 pts/);
     expect(info).toMatch(/Tagged:\s+yes/);
+    // Bookmarks from every slide's headings (pdftohtml -xml lists the outline).
+    const xml = execFileSync('pdftohtml', ['-xml', '-i', '-stdout', result.pdf], { encoding: 'utf8' });
+    const items = [...xml.matchAll(/<item page="(\d+)">([^<]*)<\/item>/g)].map((m) => [Number(m[1]), m[2]]);
+    expect(items).toContainEqual([6, 'Try it: drag the temperature']);
+    expect(new Set(items.map(([p]) => p)).size).toBe(7);
   });
 
   it('draws the demo inside its box on its page', () => {
