@@ -1,7 +1,7 @@
 // `npm run bench`: the speed figures of the demos, printed (not asserted).
-// Each benchmark runs in headless Chromium on the default backend (and CPU
+// Each benchmark runs in headless Chromium on the default backend (and others
 // where it says so). Figures depend on the machine: headless Chromium here has
-// no GPU, so WebGL runs on SwiftShader.
+// no GPU, so WebGL runs on SwiftShader and the default backend is WebAssembly.
 //   node scripts/bench.mjs [bigram|mlp|attention|pdf ...]
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

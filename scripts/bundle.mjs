@@ -17,7 +17,7 @@ export async function bundle(outDir, { minify = true } = {}) {
     minify,
     sourcemap: true,
     legalComments: 'linked',
-    loader: { '.txt': 'text' },
+    loader: { '.txt': 'text', '.wasm': 'binary' },
     metafile: true,
     logLevel: 'warning',
     define: { 'process.env.NODE_ENV': '"production"' },

@@ -2,7 +2,7 @@
 // styles, images and fonts. The few inline blocks a Marp deck needs (bespoke's
 // script, the theme's <style>, MathJax's style attributes) are allowed by
 // their SHA-256 hashes, computed here at build time, so Markdown cannot add
-// any: no 'unsafe-inline', no eval, no inline event handlers.
+// any: no 'unsafe-inline', no JavaScript eval, no inline event handlers.
 import { createHash } from 'node:crypto';
 
 const sha = (text) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
@@ -23,11 +23,14 @@ export function policyFor(html) {
   const styleSrc = ["'self'", ...styles, "'unsafe-hashes'", ...attrs];
   return [
     "default-src 'none'",
-    `script-src 'self' ${[...scripts].join(' ')}`.trim(),
+    // 'wasm-unsafe-eval' compiles the WebAssembly backend's binary (and only
+    // WebAssembly: JavaScript eval stays blocked); it comes from a blob: URL
+    // the bundle makes from the bytes it carries.
+    `script-src 'self' 'wasm-unsafe-eval' ${[...scripts].join(' ')}`.trim(),
     `style-src ${styleSrc.join(' ')}`,
     "img-src 'self' data: blob:",
     "font-src 'self' data:",
-    "connect-src 'self'",
+    "connect-src 'self' blob:",
     "frame-src 'self'",
     "worker-src 'self' blob:",
     "media-src 'self'",

@@ -4,3 +4,9 @@ declare module '*.txt' {
   const text: string;
   export default text;
 }
+
+// WebAssembly binaries are bundled as bytes: esbuild's `binary` loader.
+declare module '*.wasm' {
+  const bytes: Uint8Array<ArrayBuffer>;
+  export default bytes;
+}

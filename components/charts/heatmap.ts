@@ -1,9 +1,14 @@
 /**
  * A labelled matrix heatmap (attention weights, bigram counts): viridis
  * colours, optional values in the cells, masked cells hatched, hover and click
- * callbacks so an element can show a tooltip or select a row.
+ * callbacks so an element can show a readout or select a row.
+ *
+ * The cells are painted on a canvas (cell-canvas.ts: a thousand SVG rects cost
+ * more than a frame to restyle); labels, titles, cell values and the selection
+ * outlines are an SVG laid over it in the same viewBox, so they stay text.
  */
 import { html, svg, nothing, type TemplateResult } from 'lit';
+import { cellCanvas } from './cell-canvas.js';
 import { scaleBand, scaleSequential } from 'd3-scale';
 import { interpolateViridis } from 'd3-scale-chromatic';
 
@@ -47,41 +52,51 @@ export function heatmap(o: HeatmapOptions): TemplateResult {
   const color = scaleSequential(interpolateViridis).domain(domain);
   const span = domain[1] - domain[0] || 1;
   const cellText = Math.min(labelSize * 0.85, x.bandwidth() * 0.32);
-  const patternId = 'masked-hatch';
 
-  const cells = o.matrix.map((row, i) =>
-    row.map((v, j) => {
-      const masked = o.masked?.[i]?.[j] ?? false;
-      const text = o.format && !masked ? o.format(v, i, j) : '';
-      const t = (v - domain[0]) / span;
-      const selected = o.selectedCell && o.selectedCell[0] === i && o.selectedCell[1] === j;
-      return svg`<g class="cell-group">
-        <rect class="cell ${masked ? 'masked' : ''}" data-row=${i} data-col=${j} x=${x(j)!} y=${y(i)!} width=${x.bandwidth()} height=${y.bandwidth()}
-          fill=${masked ? `url(#${patternId})` : color(v)} stroke=${selected ? '#e69f00' : 'none'} stroke-width=${selected ? 4 : 0}
-          @mouseenter=${() => o.onHover?.(i, j)} @click=${() => o.onSelect?.(i, j)}>
-          <title>${o.rowLabels[i] ?? i} → ${o.colLabels[j] ?? j}: ${masked ? 'masked' : v.toPrecision(3)}</title>
-        </rect>
-        ${text ? svg`<text x=${x(j)! + x.bandwidth() / 2} y=${y(i)! + y.bandwidth() / 2} dy="0.35em" text-anchor="middle"
-          font-size=${cellText} fill=${t > 0.55 ? '#111' : '#fff'} pointer-events="none">${text}</text>` : nothing}
-      </g>`;
-    }),
-  );
+  const texts = o.format
+    ? o.matrix.flatMap((row, i) =>
+        row.map((v, j) => {
+          const text = o.masked?.[i]?.[j] ? '' : o.format!(v, i, j);
+          const t = (v - domain[0]) / span;
+          return text
+            ? svg`<text x=${x(j)! + x.bandwidth() / 2} y=${y(i)! + y.bandwidth() / 2} dy="0.35em" text-anchor="middle"
+                font-size=${cellText} fill=${t > 0.55 ? '#111' : '#fff'}>${text}</text>`
+            : nothing;
+        }),
+      )
+    : nothing;
+  const maskedCount = o.masked ? o.masked.reduce((n, row) => n + row.filter(Boolean).length, 0) : 0;
+  // The canvas covers the band range exactly.
+  const [x0, x1] = x.range();
+  const [y0, y1] = y.range();
+  const spec = {
+    rows, cols, viewWidth: width, viewHeight: height, x0, y0, w: x1 - x0, h: y1 - y0,
+    colX: (j: number) => x(j)!, rowY: (i: number) => y(i)!, cellW: x.bandwidth(), cellH: y.bandwidth(),
+    fill: (i: number, j: number) => (o.masked?.[i]?.[j] ? null : color(o.matrix[i]![j]!)),
+    data: [o.matrix, o.masked] as const,
+    layout: `${domain}|${width}|${height}|${left}|${top}|${rows}x${cols}`,
+    onHover: o.onHover, onLeave: o.onLeave, onSelect: o.onSelect,
+  };
+  const selected = o.selectedCell;
 
-  return html`<svg class="chart heatmap" part="heatmap" viewBox="0 0 ${width} ${height}" width="100%" role="img"
-      aria-label=${o.title ?? 'heatmap'} @mouseleave=${() => o.onLeave?.()}>
-    <defs><pattern id=${patternId} width="8" height="8" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
-      <rect width="8" height="8" fill="#eceff3"></rect><line x1="0" y1="0" x2="0" y2="8" stroke="#b6bec8" stroke-width="3"></line>
-    </pattern></defs>
+  return html`<div class="heatmap-frame" part="heatmap">
+    <canvas class="cells" role="img" data-rows=${rows} data-cols=${cols} data-masked=${maskedCount}
+      aria-label=${`${rows} × ${cols} cells${maskedCount ? `, ${maskedCount} masked` : ''}`}
+      ${cellCanvas(spec)}></canvas>
+    <svg class="chart heatmap" viewBox="0 0 ${width} ${height}" width="100%" role="img" aria-label=${o.title ?? 'heatmap'}>
     ${o.colTitle ? svg`<text x=${(left + width) / 2} y=${labelSize} text-anchor="middle" font-size=${labelSize} fill="currentColor" opacity="0.75">${o.colTitle}</text>` : nothing}
     ${o.rowTitle ? svg`<text transform="translate(${labelSize}, ${(top + height) / 2}) rotate(-90)" text-anchor="middle" font-size=${labelSize} fill="currentColor" opacity="0.75">${o.rowTitle}</text>` : nothing}
     ${o.colLabels.map((l, j) => svg`<text x=${x(j)! + x.bandwidth() / 2} y=${top - labelSize * 0.45} text-anchor="middle" font-size=${labelSize} fill="currentColor">${l}</text>`)}
     ${o.rowLabels.map((l, i) => svg`<text x=${left - 8} y=${y(i)! + y.bandwidth() / 2} dy="0.35em" text-anchor="end" font-size=${labelSize}
       fill="currentColor" font-weight=${o.selectedRow === i ? 700 : 400} class="row-label" data-row=${i} @click=${() => o.onSelect?.(i, -1)}>${l}</text>`)}
+    ${texts}
     ${o.selectedRow != null && o.selectedRow >= 0 && o.selectedRow < rows
       ? svg`<rect x=${left - 2} y=${y(o.selectedRow)! - 2} width=${width - left + 2} height=${y.bandwidth() + 4} fill="none" stroke="#e69f00" stroke-width="3"></rect>`
       : nothing}
-    ${cells}
-  </svg>`;
+    ${selected && selected[0] < rows && selected[1] < cols
+      ? svg`<rect x=${x(selected[1])!} y=${y(selected[0])!} width=${x.bandwidth()} height=${y.bandwidth()} fill="none" stroke="#e69f00" stroke-width="4"></rect>`
+      : nothing}
+  </svg></div>`;
 }
 
 /** A horizontal colour legend for a heatmap's domain. */

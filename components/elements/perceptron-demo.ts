@@ -350,7 +350,9 @@ export class PerceptronDemo extends DemoElement {
         ${list.length > 12 ? html` <span class="muted">(last 12 of ${list.length})</span>` : nothing}
         <br />${run.converged
           ? html`<span class="clean">Epoch ${list.length} made no mistake: the classes are split.</span>`
-          : html`Now misclassified: <strong>${wrongNow}</strong> · epoch ${run.epoch + 1} running`}
+          : this.still
+            ? html`Misclassified after ${list.length} epochs: <strong>${wrongNow}</strong> (the printed page stops here)`
+            : html`Now misclassified: <strong>${wrongNow}</strong> · epoch ${run.epoch + 1} running`}
       </div>
       ${stuck ? html`<div class="stuck">No bias: the line must pass through (0, 0), and no such line splits these classes.</div>` : nothing}`;
   }

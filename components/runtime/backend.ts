@@ -1,16 +1,25 @@
 /**
- * One TensorFlow.js initialisation for the whole page: WebGPU first, then
- * WebGL, then CPU. A software WebGPU adapter (isFallbackAdapter) is skipped:
- * on such an adapter WebGL (SwiftShader) is several times faster.
- * `?backend=webgpu|webgl|cpu` in the page URL forces one.
+ * One TensorFlow.js initialisation for the whole page: the GPU first (WebGPU,
+ * then WebGL), then the CPU (WebAssembly SIMD kernels, then plain JavaScript).
+ *
+ * A GPU that is really a software rasteriser is skipped: a fallback WebGPU
+ * adapter (isFallbackAdapter) and a WebGL context that reports a major
+ * performance caveat (SwiftShader, llvmpipe). For the small models of these
+ * lectures such a "GPU" loses to the WebAssembly backend by 2–5× (training
+ * steps, attention recompute, slider repaint: see `npm run bench`), because
+ * every kernel is a software draw call and every read-back a copy.
+ * `?backend=webgpu|webgl|wasm|cpu` in the page URL forces one.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-webgl';
 import '@tensorflow/tfjs-backend-webgpu';
+import '@tensorflow/tfjs-backend-wasm';
+import { provideWasmBinary } from './wasm-binary.js';
+import { patchWasmKernels } from './wasm-kernels.js';
 
-export type BackendName = 'webgpu' | 'webgl' | 'cpu';
-export const BACKENDS: readonly BackendName[] = ['webgpu', 'webgl', 'cpu'];
+export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+export const BACKENDS: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
 
 export interface BackendInfo {
   name: BackendName;
@@ -39,6 +48,41 @@ async function hasHardwareWebGPU(): Promise<string | null> {
   return fallback ? 'software WebGPU adapter (slower than WebGL)' : null;
 }
 
+/** Renderers that are software rasterisers on the CPU. */
+const SOFTWARE_RENDERER = /swiftshader|llvmpipe|softpipe|software|basic render driver/i;
+
+/**
+ * Why WebGL should be skipped (a software renderer, or none), else null.
+ * Chromium does not always flag SwiftShader with failIfMajorPerformanceCaveat
+ * (not when it was chosen on the command line), so the renderer name decides too.
+ */
+function softwareWebGL(): string | null {
+  if (typeof document === 'undefined') return 'no document';
+  const fast = document.createElement('canvas').getContext('webgl2', { failIfMajorPerformanceCaveat: true });
+  const gl = fast ?? document.createElement('canvas').getContext('webgl2');
+  if (!gl) return 'no WebGL 2 context';
+  const debug = gl.getExtension('WEBGL_debug_renderer_info');
+  const renderer = debug ? String(gl.getParameter(debug.UNMASKED_RENDERER_WEBGL)) : String(gl.getParameter(gl.RENDERER));
+  gl.getExtension('WEBGL_lose_context')?.loseContext();
+  if (fast && !SOFTWARE_RENDERER.test(renderer)) return null;
+  return `software WebGL (${renderer}), slower than WebAssembly here`;
+}
+
+/** Why the WebAssembly backend cannot run (no SIMD), else null; supplies its binary. */
+async function wasmUnavailable(): Promise<string | null> {
+  if (!(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'))) return 'no WebAssembly SIMD';
+  provideWasmBinary();
+  patchWasmKernels();
+  return null;
+}
+
+/** Why an unforced backend is skipped before trying it, else null. */
+function skipReason(name: BackendName): Promise<string | null> | string | null {
+  if (name === 'webgpu') return hasHardwareWebGPU();
+  if (name === 'webgl') return softwareWebGL();
+  return null;
+}
+
 async function trySet(name: BackendName): Promise<boolean> {
   try {
     return await tf.setBackend(name);
@@ -59,12 +103,10 @@ async function choose(): Promise<BackendInfo> {
   const skipped: string[] = [];
   const order: BackendName[] = forced ? [forced, ...BACKENDS.filter((b) => b !== forced)] : [...BACKENDS];
   for (const name of order) {
-    if (name === 'webgpu' && !forced) {
-      const reason = await hasHardwareWebGPU();
-      if (reason) {
-        skipped.push(`webgpu: ${reason}`);
-        continue;
-      }
+    const reason = (name === forced ? null : await skipReason(name)) ?? (name === 'wasm' ? await wasmUnavailable() : null);
+    if (reason) {
+      skipped.push(`${name}: ${reason}`);
+      continue;
     }
     if (await trySet(name)) {
       await tf.ready();

@@ -86,6 +86,11 @@ export const baseStyles = css`
 export const chartStyles = css`
   svg.chart { display: block; max-width: 100%; height: auto; overflow: visible; }
   svg.chart .cell:hover, svg.chart .cell:focus { stroke: #111; stroke-width: 2; }
+  /* Heatmap: cells on a canvas under an SVG of labels; hover and clicks reach the canvas. */
+  .heatmap-frame { position: relative; }
+  .heatmap-frame canvas.cells { position: absolute; display: block; cursor: crosshair; }
+  .heatmap-frame svg.heatmap { position: relative; pointer-events: none; }
+  .heatmap-frame svg.heatmap .row-label { pointer-events: auto; cursor: pointer; }
   svg.chart .axis text { font-size: 14px; fill: currentColor; }
   svg.chart .axis path, svg.chart .axis line { stroke: currentColor; opacity: 0.5; }
 `;

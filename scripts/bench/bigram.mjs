@@ -43,7 +43,7 @@ export async function benchBigram(shared = {}, { runs = 20 } = {}) {
   const text = await makemoreText();
   return withBench(shared, async (open) => {
     const results = {};
-    for (const backend of ['default', 'cpu']) {
+    for (const backend of ['default', 'webgl', 'cpu']) {
       const { page, name } = await open(backend);
       const r = await timeRebuilds(page, text, runs);
       await page.close();

@@ -1,13 +1,13 @@
 // Benchmark of <mlp-trainer> on the 32,033 makemore names (context 3,
 // embedding 10, hidden 200: 11,897 parameters), in headless Chromium:
-//   - live optimiser steps per second with the makemore batch of 32, for the
-//     default backend and CPU (the loop as the audience sees it: time-boxed
+//   - live optimiser steps per second with the makemore batch of 32, for each
+//     backend that starts here (the loop as the audience sees it: time-boxed
 //     frames, one read-back each, curves and samples redrawn);
 //   - the same step as plain JavaScript loops in Node (mlp-reference.mjs), as a ratio;
 //   - seconds of live training until the validation loss is below 2.30
 //     (live estimate on 2,048 examples, confirmed on the whole validation split),
-//     default backend, batch 128 and learning rate 0.3 (fewer, larger steps
-//     suit a GPU; makemore's own schedule is batch 32, rate 0.1).
+//     default backend, batch 128 and learning rate 0.3 (fewer, larger steps;
+//     makemore's own schedule is batch 32, rate 0.1).
 //
 // Usage: node scripts/bench/mlp.mjs, or import { benchMlp } and pass
 // { context, baseUrl } to reuse a browser and a served bundle.
@@ -91,12 +91,20 @@ export async function benchMlp(shared = {}, { seconds = 8, limitSeconds = 240 } 
   const plainJs = referenceStepsPerSecond(text);
   return withBench(shared, async (open) => {
     const results = { plainJsNode: { ...plainJs, unit: 'steps/s', batch: 32 } };
-    for (const backend of ['default', 'cpu']) {
+    const probe = await open('default');
+    results.defaultBackend = probe.name;
+    await probe.page.close();
+    for (const backend of ['webgpu', 'webgl', 'wasm', 'cpu']) {
       const { page, name } = await open(backend);
+      if (name !== backend) {
+        results[backend] = { unavailable: `did not start here (the page fell back to ${name})` };
+        await page.close();
+        continue;
+      }
       await mount(page, text);
       const live = await liveStepsPerSecond(page, seconds);
       await page.close();
-      results[backend] = { backend: name, live: { ...live, unit: 'steps/s', batch: 32 }, ratioToPlainJs: +(live.stepsPerSecond / plainJs.stepsPerSecond).toFixed(2) };
+      results[backend] = { live: { ...live, unit: 'steps/s', batch: 32 }, ratioToPlainJs: +(live.stepsPerSecond / plainJs.stepsPerSecond).toFixed(2) };
     }
     const { page, name } = await open('default');
     await mount(page, text, 'batch-size="128" learning-rate="0.3"');

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { interpolateViridis } from 'd3-scale-chromatic';
 import { demoHandle, openBrowser, tensorCount, type Harness } from './harness';
 
 const CAT_SAT = '0.5 0.2 0.1 0.05 0.1 0.05; 0.1 0.5 0.2 0.05 0.1 0.05; 0.1 0.3 0.3 0.1 0.1 0.1; 0.1 0.1 0.2 0.3 0.2 0.1; 0.2 0.1 0.1 0.1 0.3 0.2; 0.1 0.2 0.1 0.05 0.2 0.35';
@@ -34,7 +35,7 @@ describe('<attention-grid>', () => {
     expect(await grid.prop('tokensShown')).toEqual(['The', 'cat', 'sat', 'on', 'the', 'mat']);
 
     // Hover shows the value; clicking a row label opens its mix of value vectors.
-    await grid.part('rect.cell[data-row="2"][data-col="1"]').hover();
+    await grid.heatmapCell(2, 1).hover();
     expect(await grid.part('.hover').textContent()).toMatch(/sat → cat:\s*weight 0\.300/);
     await grid.part('text.row-label[data-row="2"]').click();
     expect(await grid.prop('selectedRow')).toBe(2);
@@ -48,8 +49,28 @@ describe('<attention-grid>', () => {
     masked.forEach((row, i) => row.forEach((v, j) => (j > i ? expect(v).toBe(0) : null)));
     // Row "sat" keeps The, cat, sat in the ratio 0.1 : 0.3 : 0.3.
     expect(masked[2]!.slice(0, 3).map((v) => v / masked[2]![0]!)).toEqual([1, expect.closeTo(3, 5), expect.closeTo(3, 5)]);
-    expect(await grid.part('rect.cell.masked').count()).toBe(15);
+    expect(await grid.maskedCells()).toBe(15);
     expect(h.consoleErrors).toEqual([]);
+  });
+
+  it('paints each cell in the viridis colour of its weight, masked cells hatched, and a click opens the row', async () => {
+    const page = await h.mount(`<attention-grid id="paint" tokens="The, cat, sat, on, the, mat" weights="${CAT_SAT}"></attention-grid>`);
+    const grid = demoHandle(page, '#paint');
+    await grid.ready();
+    // The colour domain is [0, largest weight] = [0, 0.5]: independent of the element, via d3 here.
+    for (const [i, j, w] of [[0, 0, 0.5], [2, 1, 0.3], [3, 0, 0.1], [5, 5, 0.35]] as const) {
+      const hex = interpolateViridis(w / 0.5); // "#rrggbb"
+      const want = [1, 3, 5].map((k) => parseInt(hex.slice(k, k + 2), 16));
+      const got = await grid.heatmapCell(i, j).rgb();
+      got.forEach((c, k) => expect(Math.abs(c - want[k]!)).toBeLessThanOrEqual(2));
+    }
+    await grid.part('button:text("causal mask")').click();
+    await grid.settled();
+    const [r, g, b] = await grid.heatmapCell(0, 5).rgb(); // above the diagonal: hatch, grey-blue
+    expect(Math.max(r, g, b) - Math.min(r, g, b)).toBeLessThan(24);
+    expect(r).toBeGreaterThan(170);
+    await grid.heatmapCell(4, 0).click();
+    expect(await grid.prop('selectedRow')).toBe(4);
   });
 
   it('sharpens with a lower temperature, and T = 0 is one-hot per row', async () => {

@@ -25,7 +25,7 @@ describe('<attention-masks>', () => {
     });
 
     // Hovering "bank" lists what it may see: not the later "flooded".
-    await d.part('rect.cell[data-row="2"][data-col="0"]').hover();
+    await d.heatmapCell(2, 0).hover();
     expect(await d.part('.info').textContent()).toMatch(/“bank” may attend to:\s*Was · the · bank/);
     await h.screenshot('attention-masks');
 

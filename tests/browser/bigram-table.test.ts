@@ -93,17 +93,17 @@ describe('<bigram-table>', () => {
       await d.settled();
       expect(await d.prop('currentSmoothing')).toBe(2);
       expect(await d.prop<number>('nll')).toBeCloseTo(reference(text, 2).nll, 4);
-      expect(await d.part('rect.cell.masked').count()).toBe(0); // smoothing leaves no impossible pair
+      expect(await d.maskedCells()).toBe(0); // smoothing leaves no impossible pair
       await d.part('input.smoothing').fill('0');
       await d.settled();
-      expect(await d.part('rect.cell.masked').count()).toBeGreaterThan(0);
+      expect(await d.maskedCells()).toBeGreaterThan(0);
       await d.part('button.mode-counts').click();
     });
 
     it('shows count and P(next | current) on hover, and a clicked row as a distribution', async () => {
       const counts = await d.prop<number[][]>('counts');
       const probs = await d.prop<number[][]>('probabilities');
-      await d.part('rect.cell[data-row="1"][data-col="14"]').hover();
+      await d.heatmapCell(1, 14).hover();
       const readout = await d.part('.readout').textContent();
       expect(readout).toContain(`'a' → 'n': ${counts[1][14].toLocaleString('en-US')}`);
       expect(readout).toContain(`P(n | a) = ${probs[1][14].toFixed(3)}`);
@@ -150,7 +150,7 @@ describe('<bigram-table>', () => {
       const size = await d.locator.boundingBox();
       expect(size!.width).toBeLessThanOrEqual(1180);
       expect(size!.height).toBeLessThanOrEqual(560);
-      await d.part('rect.cell[data-row="1"][data-col="14"]').hover();
+      await d.heatmapCell(1, 14).hover();
       await h.screenshot('bigram-table', page.locator('#slide'));
       expect(h.consoleErrors).toEqual([]);
       expect(h.externalRequests).toEqual([]);

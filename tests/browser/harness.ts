@@ -137,6 +137,42 @@ export function demoHandle(page: Page, selector: string) {
     part(css: string): Locator {
       return el.locator(css);
     },
+    /**
+     * Cell (row, col) of the element's (first, or `nth`) heatmap: its cells
+     * are painted on a canvas, so hover and click go to the cell's centre.
+     */
+    heatmapCell(row: number, col: number, nth = 0) {
+      const canvas = el.locator('canvas.cells').nth(nth);
+      const centre = async () => {
+        await canvas.scrollIntoViewIfNeeded();
+        return canvas.evaluate((c: any, [r, k]) => c.cellCenter(r, k), [row, col] as const) as Promise<{ x: number; y: number }>;
+      };
+      return {
+        async hover(): Promise<void> {
+          const { x, y } = await centre();
+          await page.mouse.move(x, y);
+        },
+        async click(): Promise<void> {
+          const { x, y } = await centre();
+          await page.mouse.click(x, y);
+        },
+        /** The painted colour at the cell's centre, as [r, g, b]. */
+        async rgb(): Promise<[number, number, number]> {
+          return canvas.evaluate((c: any, [r, k]) => {
+            const { x, y } = c.cellCenter(r, k);
+            const box = c.getBoundingClientRect();
+            const px = Math.floor(((x - box.left) / box.width) * c.width);
+            const py = Math.floor(((y - box.top) / box.height) * c.height);
+            const d = c.getContext('2d').getImageData(px, py, 1, 1).data;
+            return [d[0], d[1], d[2]];
+          }, [row, col] as const) as Promise<[number, number, number]>;
+        },
+      };
+    },
+    /** How many cells the element's (first, or `nth`) heatmap draws as masked. */
+    async maskedCells(nth = 0): Promise<number> {
+      return Number(await el.locator('canvas.cells').nth(nth).getAttribute('data-masked'));
+    },
     /** Text of the in-box messages (bad attributes) and of a failure box, if any. */
     async messages(): Promise<string> {
       return el.evaluate((node) => {

@@ -40,7 +40,11 @@ describe('<mlp-trainer>', () => {
 
     // Live: the loop trains while playing and stops on pause.
     await d.part('button.play').click();
-    await page.waitForFunction(() => (document.querySelector('#m') as any).step >= 310, undefined, { timeout: 30_000 });
+    // The speed is measured over half a second of frames: wait for the first figure too.
+    await page.waitForFunction(() => {
+      const m = document.querySelector('#m') as any;
+      return m.step >= 310 && m.stepsPerSecond > 0;
+    }, undefined, { timeout: 30_000 });
     await d.part('button.play').click();
     const paused = await d.prop<number>('step');
     expect(await d.prop('playing')).toBe(false);

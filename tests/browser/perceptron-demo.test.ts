@@ -54,6 +54,15 @@ describe('<perceptron-demo>', () => {
     await h.screenshot('perceptron-demo-no-bias', d.locator);
   });
 
+  it('reads as a finished run on a printed page, not as one still running', async () => {
+    const page = await h.mount('<perceptron-demo id="pr" bias="off"></perceptron-demo>', { query: '?print' });
+    const d = demoHandle(page, '#pr');
+    await d.ready();
+    const text = await d.part('.epochs').textContent();
+    expect(text).toMatch(/Misclassified after \d+ epochs: \d+ \(the printed page stops here\)/);
+    expect(text).not.toContain('running');
+  });
+
   it('adds a point of the chosen class where the lecturer clicks', async () => {
     const page = await h.mount('<perceptron-demo id="c" layout="centred" points="10"></perceptron-demo>');
     const d = demoHandle(page, '#c');

@@ -28,7 +28,7 @@ async function defineProbes(page: Page): Promise<void> {
 }
 
 describe('backend choice', () => {
-  it.each(['cpu', 'webgl', 'webgpu'] as const)('runs the demo on %s when ?backend= forces it', async (name) => {
+  it.each(['cpu', 'wasm', 'webgl', 'webgpu'] as const)('runs the demo on %s when ?backend= forces it', async (name) => {
     const h = await openBrowser({ webgpu: name === 'webgpu' });
     try {
       const page = await h.mount('<softmax-temperature id="d" logits="2, 1, 0.5, 0.1"></softmax-temperature>', { query: `?backend=${name}` });
@@ -45,14 +45,36 @@ describe('backend choice', () => {
     }
   });
 
-  it('skips a software WebGPU adapter by default and runs on WebGL', async () => {
+  it('skips a software WebGPU adapter and software WebGL by default, and runs on WebAssembly', async () => {
     const h = await openBrowser({ webgpu: true });
     try {
       const page = await h.mount('<softmax-temperature id="d"></softmax-temperature>');
       await demoHandle(page, '#d').ready();
       const info = await pageBackend(page);
-      expect(info.name).toBe('webgl');
-      expect(info.skipped.join(' ')).toMatch(/software WebGPU adapter/);
+      expect(info.name).toBe('wasm');
+      expect(info.forced).toBe(false);
+      expect(info.skipped.join(' ')).toMatch(/webgpu: software WebGPU adapter/);
+      expect(info.skipped.join(' ')).toMatch(/webgl: software WebGL \(.*SwiftShader/);
+    } finally {
+      await h.close();
+    }
+  });
+});
+
+describe('the WebAssembly backend', () => {
+  it.each([
+    ['over HTTP', false],
+    ['from disk (file://)', true],
+  ] as const)('starts %s under the deck\'s Content-Security-Policy, from the binary inside the bundle', async (_, file) => {
+    const h = await openBrowser();
+    try {
+      const page = await h.open(`temperature.html#${DEMO_SLIDE}`, { file, query: '?backend=wasm' });
+      await goToSlide(page, DEMO_SLIDE);
+      await demoHandle(page, 'softmax-temperature').ready();
+      expect(await pageBackend(page)).toMatchObject({ name: 'wasm', forced: true });
+      expect(await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content')).toContain("'wasm-unsafe-eval'");
+      expect(h.consoleErrors).toEqual([]);
+      expect(h.externalRequests).toEqual([]);
     } finally {
       await h.close();
     }
