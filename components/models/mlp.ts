@@ -75,11 +75,10 @@ export function initWeights(shape: MlpShape, seed: number): MlpWeights {
  * cost); 'onehot' multiplies one-hot rows [B·C, V] by the table [V, E] (the
  * same numbers; its gradient is a matMul, while gather's gradient,
  * unsortedSegmentSum, costs more than the whole rest of a step on the cpu
- * backend, and the wasm backend lacks it). 'auto' picks by the current backend.
+ * backend, and wasm borrows that very cpu kernel). 'auto' picks by the backend.
  */
 export type Lookup = 'gather' | 'onehot' | 'auto';
 
-// The wasm backend has no unsortedSegmentSum kernel at all, so gather cannot be trained there.
 const resolve = (lookup: Lookup) => (lookup !== 'auto' ? lookup : ['cpu', 'wasm'].includes(tf.getBackend()) ? 'onehot' : 'gather');
 
 /** Forward pass: int32 windows [B, C] → logits [B, V]. */

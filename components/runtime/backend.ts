@@ -45,7 +45,7 @@ async function hasHardwareWebGPU(): Promise<string | null> {
   // Chrome ≥ 137 moved the flag to adapter.info; older builds had it on the adapter.
   const info = (adapter as unknown as { info?: { isFallbackAdapter?: boolean } }).info;
   const fallback = info?.isFallbackAdapter ?? (adapter as unknown as { isFallbackAdapter?: boolean }).isFallbackAdapter;
-  return fallback ? 'software WebGPU adapter (slower than WebGL)' : null;
+  return fallback ? 'software WebGPU adapter, slower than WebAssembly here' : null;
 }
 
 /** Renderers that are software rasterisers on the CPU. */
@@ -68,18 +68,19 @@ function softwareWebGL(): string | null {
   return `software WebGL (${renderer}), slower than WebAssembly here`;
 }
 
-/** Why the WebAssembly backend cannot run (no SIMD), else null; supplies its binary. */
-async function wasmUnavailable(): Promise<string | null> {
-  if (!(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'))) return 'no WebAssembly SIMD';
-  provideWasmBinary();
-  patchWasmKernels();
-  return null;
-}
-
-/** Why an unforced backend is skipped before trying it, else null. */
+/** Why an unforced backend is skipped before trying it (a software GPU), else null. */
 function skipReason(name: BackendName): Promise<string | null> | string | null {
   if (name === 'webgpu') return hasHardwareWebGPU();
   if (name === 'webgl') return softwareWebGL();
+  return null;
+}
+
+/** Readies a backend before it is tried, forced or not; returns why it cannot run, else null. */
+async function prepare(name: BackendName): Promise<string | null> {
+  if (name !== 'wasm') return null;
+  if (!(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'))) return 'no WebAssembly SIMD';
+  provideWasmBinary();
+  patchWasmKernels();
   return null;
 }
 
@@ -103,7 +104,7 @@ async function choose(): Promise<BackendInfo> {
   const skipped: string[] = [];
   const order: BackendName[] = forced ? [forced, ...BACKENDS.filter((b) => b !== forced)] : [...BACKENDS];
   for (const name of order) {
-    const reason = (name === forced ? null : await skipReason(name)) ?? (name === 'wasm' ? await wasmUnavailable() : null);
+    const reason = (name !== forced ? await skipReason(name) : null) ?? (await prepare(name));
     if (reason) {
       skipped.push(`${name}: ${reason}`);
       continue;

@@ -85,7 +85,6 @@ export const baseStyles = css`
 /** Charts scale to their container's width, keeping their aspect ratio. */
 export const chartStyles = css`
   svg.chart { display: block; max-width: 100%; height: auto; overflow: visible; }
-  svg.chart .cell:hover, svg.chart .cell:focus { stroke: #111; stroke-width: 2; }
   /* Heatmap: cells on a canvas under an SVG of labels; hover and clicks reach the canvas. */
   .heatmap-frame { position: relative; }
   .heatmap-frame canvas.cells { position: absolute; display: block; cursor: crosshair; }

@@ -14,25 +14,12 @@
 //
 // Usage: node scripts/bench/attention.mjs  (or import { benchAttention } and pass
 // { context, baseUrl } to reuse a browser and a served bundle).
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bundle } from '../bundle.mjs';
-import { launchChromium } from '../chromium.mjs';
-import { serveStatic } from '../static-server.mjs';
-
-const PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>bench</title>
-<style>body{margin:20px;font:24px system-ui,sans-serif;width:1180px}</style>
-<script defer src="assets/demos.js"></script></head><body></body></html>`;
+import { percentiles as percentilesTo, withBench } from './names-page.mjs';
 
 const WORDS = 'the animal did not cross the street because it was tired and the road was long so it sat down on the mat by the river bank where a bird sang to the dog';
 
-function percentiles(samples) {
-  const s = [...samples].sort((a, b) => a - b);
-  const at = (q) => s[Math.min(s.length - 1, Math.floor(q * s.length))];
-  return { n: s.length, p50: +at(0.5).toFixed(2), p95: +at(0.95).toFixed(2), max: +s[s.length - 1].toFixed(2) };
-}
+const percentiles = (samples) => percentilesTo(samples, 2);
 
 /** Runs in the page: times `change()` → data-ready → next animation frame, `runs` times. */
 async function timeChanges(page, selector, kind, runs) {
@@ -74,10 +61,8 @@ async function timeChanges(page, selector, kind, runs) {
   }, { selector, kind, runs });
 }
 
-async function measure(context, url, runs) {
-  const page = await context.newPage();
-  await page.goto(url);
-  await page.waitForFunction(() => customElements.get('attention-grid') !== undefined);
+async function measure(open, which, runs) {
+  const { page, name: backend } = await open(which);
   const text = WORDS.split(' ').slice(0, 32).join(' ');
   await page.evaluate((t) => {
     document.body.innerHTML = `<attention-grid id="grid" text="${t}" heads="4" dim="32"></attention-grid>
@@ -85,7 +70,6 @@ async function measure(context, url, runs) {
         labels="pizza, pasta, shoes, clouds, dreams, hope, rocks, socks, glue, rain, jazz, tax" top-k="6" top-p="0.9"></softmax-temperature>
       <attention-grid id="train" text="the animal didn't cross the street because it was tired" train task="refer" causal></attention-grid>`;
   }, text);
-  const backend = await page.evaluate(async () => (await globalThis.__demoRuntime.initBackend()).name);
   const calibrationMs = await page.evaluate(() => {
     const t0 = performance.now();
     let x = 0;
@@ -118,31 +102,12 @@ async function measure(context, url, runs) {
   };
 }
 
-export async function benchAttention({ context, baseUrl, runs = 40 } = {}) {
-  const owned = [];
-  try {
-    if (!baseUrl) {
-      const dir = await mkdtemp(path.join(os.tmpdir(), 'bench-attention-'));
-      owned.push(() => rm(dir, { recursive: true, force: true }));
-      await bundle(dir);
-      await writeFile(path.join(dir, 'bench.html'), PAGE);
-      const server = await serveStatic(dir);
-      owned.push(() => server.close());
-      baseUrl = server.url;
-    }
-    if (!context) {
-      context = await launchChromium();
-      const c = context;
-      owned.push(() => c.close());
-    }
+export async function benchAttention(shared = {}, { runs = 40 } = {}) {
+  return withBench(shared, async (open) => {
     const results = {};
-    for (const backend of ['default', 'webgl', 'cpu']) {
-      results[backend] = await measure(context, `${baseUrl}bench.html${backend === 'default' ? '' : `?backend=${backend}`}`, runs);
-    }
+    for (const backend of ['default', 'webgl', 'cpu']) results[backend] = await measure(open, backend, runs);
     return results;
-  } finally {
-    for (const close of owned.reverse()) await close();
-  }
+  });
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

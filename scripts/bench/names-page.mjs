@@ -1,6 +1,6 @@
-// Shared set-up of the name-model benchmarks (bigram.mjs, mlp.mjs): a served
-// bundle with a blank page, one Chromium, and the makemore names as text
-// (handed to the demos as their text content, so nothing is fetched).
+// Shared set-up of the benchmarks (bigram.mjs, mlp.mjs, attention.mjs): a
+// served bundle with a blank page, one Chromium, and the makemore names as
+// text (handed to the demos as their text content, so nothing is fetched).
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -50,8 +50,8 @@ export async function withBench({ context, baseUrl } = {}, work) {
   }
 }
 
-export function percentiles(samples) {
+export function percentiles(samples, digits = 1) {
   const s = [...samples].sort((a, b) => a - b);
   const at = (q) => s[Math.min(s.length - 1, Math.floor(q * s.length))];
-  return { n: s.length, p50: +at(0.5).toFixed(1), p95: +at(0.95).toFixed(1), max: +s[s.length - 1].toFixed(1) };
+  return { n: s.length, p50: +at(0.5).toFixed(digits), p95: +at(0.95).toFixed(digits), max: +s[s.length - 1].toFixed(digits) };
 }
