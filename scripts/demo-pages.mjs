@@ -113,6 +113,9 @@ ${body}
 </body></html>
 `;
 
+/** A deck's URL path from a demo page: each segment encoded ("field-rhymes/act-1-apparatus" keeps its slash). */
+const deckPath = (deck) => deck.split('/').map(encodeURIComponent).join('/');
+
 /** Inline code spans (`x`) in JSDoc text, escaped. */
 const prose = (s) => escapeHtml(s).replace(/`([^`]+)`/g, '<code>$1</code>');
 
@@ -124,7 +127,7 @@ function demoPage(tag, doc, usages) {
     const shown = markup(tag, u.attrs, escapeHtml(u.content));
     const live = markup(tag, [['id', `preset-${i + 1}`], ...u.attrs], escapeHtml(u.content));
     const links = u.slides
-      .map((s) => `<a href="../${encodeURIComponent(s.deck)}.html#${s.slide}">${escapeHtml(s.title)}, slide ${s.slide}</a>`)
+      .map((s) => `<a href="../${deckPath(s.deck)}.html#${s.slide}">${escapeHtml(s.title)}, slide ${s.slide}</a>`)
       .join(' · ');
     return `<section class="preset"><h3>Preset ${i + 1}</h3>
 <p class="used">Used in ${links}</p>
@@ -147,7 +150,7 @@ ${attrRows}
 <h2>Configurations</h2>
 ${presets.join('\n')}
 <h2>In the lectures</h2>
-${decks.length ? `<ul class="slides">${decks.map((s) => `<li><a href="../${encodeURIComponent(s.deck)}.html#${s.slide}">${escapeHtml(s.title)}, slide ${s.slide}</a></li>`).join('\n')}</ul>` : '<p>No deck uses this demo yet.</p>'}
+${decks.length ? `<ul class="slides">${decks.map((s) => `<li><a href="../${deckPath(s.deck)}.html#${s.slide}">${escapeHtml(s.title)}, slide ${s.slide}</a></li>`).join('\n')}</ul>` : '<p>No deck uses this demo yet.</p>'}
 </main>`);
 }
 

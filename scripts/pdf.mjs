@@ -13,7 +13,7 @@ import path from 'node:path';
 import { buildSite } from './build.mjs';
 import { launchChromium } from './chromium.mjs';
 import { serveStatic } from './static-server.mjs';
-import { deckFiles } from './decks.mjs';
+import { deckFiles, deckName } from './decks.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -103,7 +103,7 @@ function layoutNotes() {
  * @returns {Promise<Array<{ deck: string, pdf: string, notes: string | null, pages: number, seconds: number, phases: { ready: number, print: number, notes: number } }>>}
  */
 export async function exportPdfs({ outDir, decks, baseUrl, pdfDir = path.join(outDir, 'pdf'), timeoutMs = 240_000, notes = true, log = console.log } = {}) {
-  const names = (await deckFiles()).map((f) => path.basename(f, '.md')).filter((d) => !decks?.length || decks.includes(d));
+  const names = (await deckFiles()).map(deckName).filter((d) => !decks?.length || decks.includes(d));
   await mkdir(pdfDir, { recursive: true });
   const server = await serveStatic(outDir);
   const context = await launchChromium();
@@ -128,6 +128,7 @@ export async function exportPdfs({ outDir, decks, baseUrl, pdfDir = path.join(ou
         // tagged structure and the outline (bookmarks come from the headings).
         await page.evaluate(() => document.querySelectorAll('svg[data-marpit-svg][aria-hidden]').forEach((s) => s.removeAttribute('aria-hidden')));
         const pdf = path.join(pdfDir, `${deck}.pdf`);
+        await mkdir(path.dirname(pdf), { recursive: true });
         await page.pdf({
           path: pdf, width: '1280px', height: '720px', printBackground: true,
           outline: true, tagged: true, preferCSSPageSize: true,

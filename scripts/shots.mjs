@@ -8,7 +8,7 @@ import path from 'node:path';
 import { buildSite } from './build.mjs';
 import { launchChromium } from './chromium.mjs';
 import { serveStatic } from './static-server.mjs';
-import { deckFiles } from './decks.mjs';
+import { deckFiles, deckName } from './decks.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
@@ -23,7 +23,7 @@ const page = context.pages()[0] ?? (await context.newPage());
 page.on('console', (m) => m.type() === 'error' && console.log(`  console error: ${m.text()}`));
 page.on('pageerror', (e) => console.log(`  page error: ${e.message}`));
 try {
-  const decks = (await deckFiles()).map((f) => path.basename(f, '.md')).filter((d) => !wanted.length || wanted.includes(d));
+  const decks = (await deckFiles()).map(deckName).filter((d) => !wanted.length || wanted.includes(d));
   for (const deck of decks) {
     const dir = path.join(root, 'test-output', 'shots', deck);
     await mkdir(dir, { recursive: true });

@@ -69,7 +69,7 @@ export async function walkDeck(h: Harness, deck: string, o: WalkOptions = {}): P
   const page = await h.open(deck);
   const slides = await slideCount(page);
   const walk: DeckWalk = { slides, problems: [], titles: [], tags: new Set() };
-  const prefix = o.prefix ?? deck.replace(/\.html$/, '');
+  const prefix = o.prefix ?? deck.replace(/\.html$/, '').replaceAll('/', '-');
   for (let n = 1; n <= slides; n++) {
     const problems: string[] = [];
     await goToSlide(page, n);

@@ -26,7 +26,8 @@ async function htmlPages(): Promise<string[]> {
     .map((e) => path.relative(root, path.join(e.parentPath ?? (e as any).path, e.name)));
 }
 
-const deckPages = async () => (await htmlPages()).filter((p) => !p.includes('/') && p !== 'index.html').sort();
+/** Deck pages: the single decks at the root and the series' decks one folder down (field-rhymes/…). */
+const deckPages = async () => (await htmlPages()).filter((p) => p !== 'index.html' && !p.startsWith('demos/') && p.split('/').length <= 2).sort();
 
 /** Records requests, failed responses and console errors of one page. */
 function record(page: Page, localOrigin: string) {
