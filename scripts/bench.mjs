@@ -10,6 +10,9 @@ const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 const wanted = process.argv.slice(2);
 
 const benches = [
+  { name: 'build', file: './bench/build.mjs', run: (m) => m.benchBuild() },
+  { name: 'bundle', file: './bench/build.mjs', run: (m) => m.benchBundle() },
+  { name: 'dev-reload', file: './bench/dev-reload.mjs', run: (m) => m.benchDevReload() },
   { name: 'bigram', file: './bench/bigram.mjs', run: (m) => m.benchBigram() },
   { name: 'attention', file: './bench/attention.mjs', run: (m) => m.benchAttention() },
   { name: 'mlp', file: './bench/mlp.mjs', run: (m) => m.benchMlp() },
@@ -36,6 +39,7 @@ if (!existsSync('../shared/data/makemore-names.txt')) {
   console.warn('note: ../shared/data/makemore-names.txt is missing; the bigram and mlp benchmarks need it.');
 }
 
+const results = {};
 for (const bench of benches) {
   if (wanted.length && !wanted.includes(bench.name)) continue;
   if (!existsSync(here(bench.file))) continue;
@@ -44,8 +48,18 @@ for (const bench of benches) {
     const result = await bench.run(await import(bench.file));
     console.log(`\n## ${bench.name} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
     console.log(JSON.stringify(result, null, 2));
+    results[bench.name] = result;
   } catch (error) {
     console.log(`\n## ${bench.name}: failed: ${error.message}`);
+    results[bench.name] = { failed: error.message };
     process.exitCode = 1;
   }
 }
+
+// bench/results.json and BENCHMARKS.md: the figures of this run, merged over the last full
+// report when only some benchmarks ran (`npm run bench -- mlp`).
+const { machine, writeReport } = await import('./bench/report.mjs');
+const { readFile } = await import('node:fs/promises');
+const previous = await readFile(here('../bench/results.json'), 'utf8').then(JSON.parse, () => ({}));
+const report = await writeReport({ ...previous, ...results, machine: await machine() });
+console.log(`\nwrote ${report.json} and ${report.markdown}`);

@@ -45,13 +45,26 @@ export async function buildDecks(outDir) {
   process.env.DECKS_OUT = outDir;
   const code = await marpCli(['--config-file', path.join(root, 'marp.config.mjs'), '--no-stdin', '--output', outDir], {});
   if (code !== 0) throw new Error(`marp exited with ${code}`);
-  // Marp mirrors slides/<series>/ into the output; a deck one folder down loads the bundle from one folder up.
   for (const dir of SERIES_DIRS) {
     for (const n of await readdir(path.join(outDir, dir)).catch(() => [])) {
-      if (!n.endsWith('.html')) continue;
-      const file = path.join(outDir, dir, n);
-      const html = await readFile(file, 'utf8');
-      await writeFile(file, html.replaceAll(`<script defer src="${BUNDLE_PATH}">`, `<script defer src="../${BUNDLE_PATH}">`));
+      if (n.endsWith('.html')) await fixBundlePath(path.join(outDir, dir, n), 1);
     }
   }
+}
+
+/** Compiles one deck (slides/<name>.md) to <outDir>/<name>.html; returns the HTML file's path. */
+export async function buildOneDeck(outDir, file) {
+  const name = deckName(file);
+  const out = path.join(outDir, `${name}.html`);
+  const code = await marpCli(['--config-file', path.join(root, 'scripts/marp.single.mjs'), '--no-stdin', file, '--output', out], {});
+  if (code !== 0) throw new Error(`marp exited with ${code} on ${name}`);
+  const depth = name.split('/').length - 1;
+  if (depth) await fixBundlePath(out, depth);
+  return out;
+}
+
+/** Marp mirrors slides/<series>/ into the output; a deck `depth` folders down loads the bundle from as many folders up. */
+async function fixBundlePath(file, depth) {
+  const html = await readFile(file, 'utf8');
+  await writeFile(file, html.replaceAll(`<script defer src="${BUNDLE_PATH}">`, `<script defer src="${'../'.repeat(depth)}${BUNDLE_PATH}">`));
 }

@@ -4,7 +4,8 @@
 import { watch } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import { buildSite } from './build.mjs';
+import { buildAssets, buildDiagramsInto, buildIndex, buildSite, rebuildDeck } from './build.mjs';
+import { deckFiles, describeDeck } from './decks.mjs';
 import { serveStatic } from './static-server.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -33,36 +34,70 @@ const server = await serveStatic(dist, {
 });
 console.log(`Serving the decks at ${server.url}  (Ctrl+C to stop)`);
 
+// What a change touches: a slide file rebuilds that deck alone and reloads at once (the index
+// and demo pages follow after the reload); components/ re-bundles; diagrams/ re-renders the
+// diagrams; a theme or anything else rebuilds the site.
+const pending = new Set();
 let timer = null;
 let building = false;
-let again = false;
-async function rebuild() {
-  if (building) {
-    again = true;
-    return;
-  }
-  building = true;
-  try {
+
+const reload = () => {
+  for (const res of clients) res.write('data: reload\n\n');
+};
+
+// The index and demo pages describe every deck; they follow a deck edit without holding up the next one.
+let indexing = null;
+async function refreshIndex() {
+  await indexing;
+  indexing = (async () => buildIndex(dist, await Promise.all((await deckFiles()).map(describeDeck))))()
+    .catch((error) => console.error('index failed:', error.message));
+}
+
+async function rebuild(changes) {
+  const t0 = performance.now();
+  const decks = [...changes].filter((f) => f.startsWith('slides/') && f.endsWith('.md') && !f.startsWith('slides/themes/'));
+  const only = (prefix) => [...changes].every((f) => f.startsWith(prefix));
+  if (decks.length && decks.length === changes.size) {
+    for (const f of decks) await rebuildDeck(dist, path.join(root, f));
+    reload();
+    console.log(`rebuilt ${decks.join(', ')} and reloaded in ${((performance.now() - t0) / 1000).toFixed(2)} s`);
+    void refreshIndex();
+  } else if (only('components/')) {
+    await buildAssets(dist);
+    reload();
+    console.log(`re-bundled and reloaded in ${((performance.now() - t0) / 1000).toFixed(2)} s`);
+  } else if (only('diagrams/')) {
+    await buildDiagramsInto(dist);
+    reload();
+  } else {
     await buildSite(dist);
-    for (const res of clients) res.write('data: reload\n\n');
+    reload();
+  }
+}
+
+async function drain() {
+  if (building || !pending.size) return;
+  building = true;
+  const changes = new Set(pending);
+  pending.clear();
+  try {
+    await rebuild(changes);
   } catch (error) {
     console.error('build failed:', error.message);
   } finally {
     building = false;
-    if (again) {
-      again = false;
-      void rebuild();
-    }
+    void drain();
   }
 }
 
 for (const dir of ['slides', 'components', 'diagrams', 'demos']) {
   watch(path.join(root, dir), { recursive: true }, (_event, file) => {
     if (!file || file.includes('node_modules')) return;
+    pending.add(`${dir}/${file.split(path.sep).join('/')}`);
     clearTimeout(timer);
     timer = setTimeout(() => {
-      console.log(`changed: ${dir}/${file}`);
-      void rebuild();
-    }, 150);
+      console.log(`changed: ${[...pending].join(', ')}`);
+      void drain();
+    }, 50);
   });
 }

@@ -14,6 +14,7 @@
 import { fileURLToPath } from 'node:url';
 import { createReference } from './mlp-reference.mjs';
 import { makemoreText, withBench } from './names-page.mjs';
+import { benchTorch, medianSeconds } from './peer-torch.mjs';
 
 const TARGET = 2.3;
 
@@ -106,10 +107,31 @@ export async function benchMlp(shared = {}, { seconds = 8, limitSeconds = 240 } 
       await page.close();
       results[backend] = { live: { ...live, unit: 'steps/s', batch: 32 }, ratioToPlainJs: +(live.stepsPerSecond / plainJs.stepsPerSecond).toFixed(2) };
     }
+    const b32 = await open('default');
+    await mount(b32.page, text);
+    results.batch32 = { backend: b32.name, ...(await liveStepsPerSecond(b32.page, seconds)) };
+    await b32.page.close();
+    const b128 = await open('default');
+    await mount(b128.page, text, 'batch-size="128" learning-rate="0.3"');
+    results.batch128 = { backend: b128.name, ...(await liveStepsPerSecond(b128.page, seconds)) };
+    await b128.page.close();
     const { page, name } = await open('default');
     await mount(page, text, 'batch-size="128" learning-rate="0.3"');
     results.timeToVal230 = { backend: name, batch: 128, learningRate: 0.3, ...(await timeToTarget(page, limitSeconds)), target: '≤ 60 s' };
     await page.close();
+    // The peer, in the same run: PyTorch on the CPU, same model, recipe and split sizes.
+    const torch = benchTorch();
+    results.peer = torch.unavailable ? torch : {
+      name: `PyTorch ${torch.torch} (CPU, ${torch.threads} threads)`,
+      stepsPerSecond: torch.stepsPerSecond,
+      toVal230Seconds: medianSeconds(torch.toVal230.runs),
+      toVal230: torch.toVal230,
+      toVal217Seconds: torch.toVal217 && medianSeconds(torch.toVal217.runs),
+      toVal217: torch.toVal217,
+    };
+    if (results.peer.toVal230Seconds && results.timeToVal230.reached) {
+      results.timeToVal230.ratioToPeer = +(results.timeToVal230.seconds / results.peer.toVal230Seconds).toFixed(2);
+    }
     return results;
   });
 }
