@@ -56,11 +56,18 @@ export async function buildDecks(outDir) {
 export async function buildOneDeck(outDir, file) {
   const name = deckName(file);
   const out = path.join(outDir, `${name}.html`);
-  const code = await marpCli(['--config-file', path.join(root, 'scripts/marp.single.mjs'), '--no-stdin', file, '--output', out], {});
-  if (code !== 0) throw new Error(`marp exited with ${code} on ${name}`);
-  const depth = name.split('/').length - 1;
-  if (depth) await fixBundlePath(out, depth);
+  await compileDeck(file, out, name.split('/').length - 1);
   return out;
+}
+
+/**
+ * Compiles a Markdown file (anywhere) to `out`, a page `depth` folders below the
+ * built site's root (where assets/ sits).
+ */
+export async function compileDeck(file, out, depth = 0) {
+  const code = await marpCli(['--config-file', path.join(root, 'scripts/marp.single.mjs'), '--no-stdin', file, '--output', out], {});
+  if (code !== 0) throw new Error(`marp exited with ${code} on ${file}`);
+  if (depth) await fixBundlePath(out, depth);
 }
 
 /** Marp mirrors slides/<series>/ into the output; a deck `depth` folders down loads the bundle from as many folders up. */
