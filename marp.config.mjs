@@ -7,7 +7,8 @@ import { Marp } from '@marp-team/marp-core';
 /** Where the built bundle sits, relative to a deck's HTML (decks are flat in the output root). */
 export const BUNDLE_PATH = 'assets/demos.js';
 
-const always = ['id', 'class', 'seed'];
+// Every demo takes these: its id (sync key), classes, `seed`, and the presenter's `clicker-steps`.
+const always = ['id', 'class', 'seed', 'clicker-steps'];
 const demoAttributes = JSON.parse(readFileSync(new URL('./components/allowlist.json', import.meta.url), 'utf8'));
 
 /**
@@ -38,6 +39,9 @@ export default {
   inputDir: './slides',
   output: process.env.DECKS_OUT || './dist',
   themeSet: './slides/themes',
+  // <html lang> of every deck (Marp CLI otherwise takes the machine's locale, e.g. "C");
+  // a deck's own `lang:` directive in its front matter wins.
+  lang: 'en',
   allowLocalFiles: false,
   engine: (options) => new Marp({ ...options, ...marpOptions }).use(demoBundle),
 };

@@ -31,6 +31,14 @@ import { LossLandscape } from './elements/loss-landscape.js';
 import { PerceptronDemo } from './elements/perceptron-demo.js';
 import { ConvFeatures } from './elements/conv-features.js';
 import { SparseAttentionIndexer } from './elements/sparse-attention-indexer.js';
+import { RnnRecall } from './elements/rnn-recall.js';
+import { RopeRotator } from './elements/rope-rotator.js';
+import { ResidualHighway } from './elements/residual-highway.js';
+import { ModelCalculator } from './elements/model-calculator.js';
+import { OptimizerRace } from './elements/optimizer-race.js';
+import { ChinchillaFrontier } from './elements/chinchilla-frontier.js';
+import { EmergenceLens } from './elements/emergence-lens.js';
+import { GrokkingRun } from './elements/grokking-run.js';
 
 const elements: Record<string, CustomElementConstructor> = {
   'softmax-temperature': SoftmaxTemperature,
@@ -57,6 +65,14 @@ const elements: Record<string, CustomElementConstructor> = {
   'perceptron-demo': PerceptronDemo,
   'conv-features': ConvFeatures,
   'sparse-attention-indexer': SparseAttentionIndexer,
+  'rnn-recall': RnnRecall,
+  'rope-rotator': RopeRotator,
+  'residual-highway': ResidualHighway,
+  'model-calculator': ModelCalculator,
+  'optimizer-race': OptimizerRace,
+  'chinchilla-frontier': ChinchillaFrontier,
+  'emergence-lens': EmergenceLens,
+  'grokking-run': GrokkingRun,
 };
 
 for (const [tag, element] of Object.entries(elements)) {

@@ -2,7 +2,7 @@
 // Each benchmark runs in headless Chromium on the default backend (and others
 // where it says so). Figures depend on the machine: headless Chromium here has
 // no GPU, so WebGL runs on SwiftShader and the default backend is WebAssembly.
-//   node scripts/bench.mjs [bigram|mlp|attention|pdf ...]
+//   node scripts/bench.mjs [bigram|mlp|attention|rnn-recall|pdf ...]
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -16,6 +16,8 @@ const benches = [
   { name: 'bigram', file: './bench/bigram.mjs', run: (m) => m.benchBigram() },
   { name: 'attention', file: './bench/attention.mjs', run: (m) => m.benchAttention() },
   { name: 'mlp', file: './bench/mlp.mjs', run: (m) => m.benchMlp() },
+  { name: 'rnn-recall', file: './bench/rnn-recall.mjs', run: (m) => m.benchRnnRecall() },
+  { name: 'grokking', file: './bench/grokking.mjs', run: (m) => m.benchGrokking() },
   {
     name: 'pdf',
     file: './pdf.mjs',

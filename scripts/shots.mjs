@@ -28,6 +28,12 @@ try {
     const dir = path.join(root, 'test-output', 'shots', deck);
     await mkdir(dir, { recursive: true });
     await page.goto(`${server.url}${deck}.html`);
+    // Marp's page controller ("Page N of M") is for a live mouse, not for a picture of the slide.
+    await page.evaluate(() => {
+      const sheet = new CSSStyleSheet();
+      sheet.replaceSync('.bespoke-marp-osc { display: none !important; }');
+      document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+    });
     const count = await page.evaluate(() => document.querySelectorAll('svg.bespoke-marp-slide').length);
     for (let i = 1; i <= count; i++) {
       await page.evaluate((n) => (location.hash = `#${n}`), i);

@@ -35,7 +35,8 @@ export function barChart(o: BarChartOptions): TemplateResult {
   const y = scaleLinear().domain([0, max]).range([height - margin.bottom, margin.top]);
   const base = y(0);
   const color = o.color ?? palette.blue;
-  const labelSize = Math.max(13, Math.min(22, x.bandwidth() * 0.4));
+  // Never under 17 viewBox units: 16 px or more on screen down to 94 % of the chart's own width.
+  const labelSize = Math.max(17, Math.min(22, x.bandwidth() * 0.4));
   return html`<svg class="chart bar-chart" part="chart" viewBox="0 0 ${width} ${height}" width="100%" role="img" aria-label=${o.title ?? 'bar chart'}>
     ${o.values.map((v, i) => {
       const kept = o.kept ? o.kept[i] : true;

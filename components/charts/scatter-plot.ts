@@ -46,7 +46,8 @@ export function scatterPlot(o: ScatterOptions): TemplateResult {
   const x = scaleLinear().domain(o.xDomain ?? padded(o.points.map((p) => p.x))).range([m.left, width - m.right]);
   const y = scaleLinear().domain(o.yDomain ?? padded(o.points.map((p) => p.y))).range([height - m.bottom, m.top]);
   const r = o.radius ?? 6;
-  const labelSize = o.labelSize ?? 16;
+  // Never under 17 viewBox units (16 px or more down to 94 % of the plot's own width).
+  const labelSize = Math.max(17, o.labelSize ?? 17);
   const click = (event: MouseEvent) => {
     if (!o.onClick) return;
     const target = event.currentTarget as SVGSVGElement;
@@ -59,11 +60,11 @@ export function scatterPlot(o: ScatterOptions): TemplateResult {
     <defs><marker id="arrowhead" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
       <path d="M0,0L10,5L0,10z" fill="context-stroke"></path></marker></defs>
     <rect x=${m.left} y=${m.top} width=${width - m.left - m.right} height=${height - m.top - m.bottom} fill="none" stroke="currentColor" opacity="0.2"></rect>
-    ${o.xLabel ? svg`<text x=${(width + m.left) / 2} y=${height - 10} text-anchor="middle" font-size="15" fill="currentColor">${o.xLabel}</text>` : nothing}
-    ${o.yLabel ? svg`<text transform="translate(16, ${height / 2}) rotate(-90)" text-anchor="middle" font-size="15" fill="currentColor">${o.yLabel}</text>` : nothing}
+    ${o.xLabel ? svg`<text x=${(width + m.left) / 2} y=${height - 10} text-anchor="middle" font-size="17" fill="currentColor">${o.xLabel}</text>` : nothing}
+    ${o.yLabel ? svg`<text transform="translate(16, ${height / 2}) rotate(-90)" text-anchor="middle" font-size="17" fill="currentColor">${o.yLabel}</text>` : nothing}
     ${(o.arrows ?? []).map((a) => svg`<g class="arrow"><line x1=${x(a.from[0])} y1=${y(a.from[1])} x2=${x(a.to[0])} y2=${y(a.to[1])}
       stroke=${a.color ?? palette.orange} stroke-width="3" marker-end="url(#arrowhead)"></line>
-      ${a.label ? svg`<text x=${(x(a.from[0]) + x(a.to[0])) / 2} y=${(y(a.from[1]) + y(a.to[1])) / 2 - 6} font-size="14" fill=${a.color ?? palette.orange}>${a.label}</text>` : nothing}</g>`)}
+      ${a.label ? svg`<text x=${(x(a.from[0]) + x(a.to[0])) / 2} y=${(y(a.from[1]) + y(a.to[1])) / 2 - 6} font-size="17" fill=${a.color ?? palette.orange}>${a.label}</text>` : nothing}</g>`)}
     ${o.points.map((p) => svg`<g class="point">
       <circle cx=${x(p.x)} cy=${y(p.y)} r=${p.highlight ? r * 1.6 : r} fill=${p.color ?? palette.blue} stroke=${p.highlight ? '#111' : 'white'} stroke-width=${p.highlight ? 3 : 1.5}></circle>
       ${p.label ? svg`<text x=${x(p.x) + r + 3} y=${y(p.y)} dy="0.35em" font-size=${labelSize} fill="currentColor">${p.label}</text>` : nothing}

@@ -3,6 +3,7 @@
  * `corpus="..."`, and the tokenisation quirks the demo offers as presets.
  */
 import lectureEn from './bpe-corpus-en.txt';
+import lectureId from './bpe-corpus-id.txt';
 
 /**
  * The classic example of Sennrich et al. (2016): "low" ×5, "lower" ×2,
@@ -20,6 +21,30 @@ export const BPE_CORPORA: Readonly<Record<string, string>> = {
   /** ~4,000 characters of plain English prose written for this project (not from any book). */
   'lecture-en': lectureEn,
   classic: CLASSIC,
+  /**
+   * ~3,600 characters of plain Indonesian prose written for this project (a
+   * market street, a school, a library, a train to Bandung, and a paragraph on
+   * how Indonesian builds words with prefixes and suffixes): the second
+   * language for comparing tokenizers.
+   */
+  'lecture-id': lectureId,
+};
+
+/** Names shown on screen for the corpora. */
+export const BPE_CORPUS_LABELS: Readonly<Record<string, string>> = {
+  'lecture-en': 'English',
+  classic: 'the classic example',
+  'lecture-id': 'Indonesian',
+};
+
+/**
+ * Held-out sentences (in neither corpus) for comparing tokens per word, one
+ * per corpus: the same sentence in both languages.
+ */
+export const BPE_SAMPLE_TEXTS: Readonly<Record<string, string>> = {
+  'lecture-en': 'The children walked to the market before school.',
+  'lecture-id': 'Anak-anak berjalan ke pasar sebelum sekolah.',
+  classic: 'the lowest newer wider',
 };
 
 export interface BpeQuirk {

@@ -16,6 +16,22 @@ export interface CorpusSource {
   inline: string;
 }
 
+/** What each shipped corpus is, in words, for the line a demo shows under its chart. */
+const CORPUS_TITLES: Readonly<Record<string, string>> = {
+  'names-en': 'English first names',
+};
+
+/**
+ * The corpus a demo runs on, named on screen with its size: "8,405 English
+ * first names", "20 names from names.txt", "12 names written on the slide".
+ */
+export function corpusTitle(s: CorpusSource, words: number): string {
+  const n = words.toLocaleString('en-US');
+  if (s.src) return `${n} names from ${s.src.split('/').pop() || s.src}`;
+  if (s.inline.trim()) return `${n} names written on the slide`;
+  return `${n} ${CORPUS_TITLES[s.corpus] ?? `names (corpus "${s.corpus}")`}`;
+}
+
 /** Fetching a `src` longer than this is reported as unreachable rather than hanging the demo. */
 const FETCH_TIMEOUT_MS = 8000;
 

@@ -33,3 +33,39 @@ export const DEFAULT_TABLE: Readonly<Record<string, Readonly<Record<string, numb
   back: { '.': 1 },
   nonsense: { '.': 1 },
 };
+
+/**
+ * A second built-in table, for "I love to eat": the first step is the
+ * distribution of the Next Token Prediction deck's temperature, top-k and
+ * top-p slides (0.40, 0.30, 0.10, 0.08, 0.07, 0.05) and its sampling-tree
+ * diagram (pizza → tonight 0.35 / with 0.25, pasta → again 0.30 / now 0.20,
+ * shoes → end 0.30 / today 0.10). Also ILLUSTRATIVE, written by hand.
+ */
+export const EAT_PROMPT = 'I love to eat';
+
+export const EAT_TABLE: Readonly<Record<string, Readonly<Record<string, number>>>> = {
+  'I love to eat': { pizza: 0.4, pasta: 0.3, shoes: 0.1, clouds: 0.08, dreams: 0.07, hope: 0.05 },
+  pizza: { tonight: 0.35, with: 0.25, '.': 0.25, again: 0.15 },
+  pasta: { again: 0.3, now: 0.2, '.': 0.35, tonight: 0.15 },
+  shoes: { '.': 0.3, today: 0.1, '!': 0.6 },
+  clouds: { '.': 0.6, and: 0.4 },
+  dreams: { '.': 0.7, and: 0.3 },
+  hope: { '.': 0.8, '!': 0.2 },
+  tonight: { '.': 0.7, '!': 0.3 },
+  with: { friends: 0.45, cheese: 0.35, you: 0.2 },
+  again: { '.': 0.6, tonight: 0.4 },
+  now: { '.': 0.8, '!': 0.2 },
+  today: { '.': 0.9, '!': 0.1 },
+  and: { rainbows: 0.5, sunshine: 0.5 },
+  friends: { '.': 1 },
+  cheese: { '.': 1 },
+  you: { '.': 1 },
+  rainbows: { '.': 1 },
+  sunshine: { '.': 1 },
+};
+
+/** Built-in tables by the prompt they start from: without a `table` attribute the element takes the one for its prompt. */
+export const BUILT_IN_TABLES: Readonly<Record<string, Readonly<Record<string, Readonly<Record<string, number>>>>>> = {
+  [DEFAULT_PROMPT]: DEFAULT_TABLE,
+  [EAT_PROMPT]: EAT_TABLE,
+};

@@ -24,7 +24,11 @@ const PARAMS = {
   tokens: tokenList(['Was', 'the', 'bank', 'flooded', '?']),
   continuation: tokenList(['Yes', 'it', 'was', '.']),
   target: tokenList(['[start]', 'Wurde', 'das', 'Ufer', 'überflutet', '?']),
+  givenWeights: param.matrix({ fallback: null, square: true, maxSize: MAX_TOKENS, attribute: 'weights' }),
 };
+
+/** How far a row of given weights may be from summing to 1. */
+const ROW_TOLERANCE = 0.02;
 
 const LABEL: Record<Architecture, string> = { 'decoder-only': 'Decoder-only (GPT)', 'encoder-only': 'Encoder-only (BERT)', 'encoder-decoder': 'Encoder-decoder (T5)' };
 
@@ -38,18 +42,22 @@ interface Shown {
  * `<attention-masks>` — who may attend to whom in the three transformer
  * families. Each block is drawn as a grid: rows are the tokens looking
  * (queries), columns the tokens looked at (keys); hatched cells are masked
- * and get weight exactly 0. The weights come from seeded toy vectors: only
- * the pattern of zeros is the lesson. "Generate" adds one output token per
- * forward pass.
+ * and get weight exactly 0. With `weights` (e.g. the hand-set weights of an
+ * earlier slide) the rows of the input tokens are those weights with the
+ * masked ones removed and the rest rescaled to sum to 1, which is what the
+ * softmax does under a mask; otherwise, and for generated tokens, the weights
+ * come from seeded toy vectors. "Generate" adds one output token per forward
+ * pass.
  *
  * @attr architecture - "decoder-only" (default), "encoder-only" or "encoder-decoder"
  * @attr tokens - the input (source) tokens, comma-separated (default "Was, the, bank, flooded, ?")
  * @attr continuation - tokens "generate" appends in decoder-only mode (default "Yes, it, was, .")
  * @attr target - the decoder's output in encoder-decoder mode, starting token first (default "[start], Wurde, das, Ufer, überflutet, ?")
+ * @attr weights - optional n×n weights over `tokens` before masking (rows ";", values ","; each row ≥ 0 summing to 1)
  * @attr seed - seed of the toy query/key vectors (default 42)
  * @prop currentArchitecture - the tab shown
  * @prop blocks - {label, queries, keys, allowed, total}[] for the blocks shown
- * @prop weights - number[][][]: the attention weights per block (masked entries 0)
+ * @prop weights - number[][][]: the attention weights per block (masked entries 0); givenWeights - the `weights` attribute
  * @prop generated - number of tokens generated so far
  * @method generate() - one more output token (one more forward pass)
  * @method select(architecture) - switch tab
@@ -65,7 +73,7 @@ export class AttentionMasks extends DemoElement {
       .grids.one { grid-template-columns: 600px minmax(0, 1fr); }
       .grids.three { grid-template-columns: repeat(3, minmax(0, 1fr)); }
       .block h4 { margin: 0 0 0.1em; font-size: 0.8em; font-weight: 600; }
-      .block .count { font-size: 0.75em; color: var(--muted); font-variant-numeric: tabular-nums; }
+      .block .count { font-size: 0.8em; color: var(--muted); font-variant-numeric: tabular-nums; }
       .info { font-size: 0.9em; }
       .info .see { font-weight: 700; }
     `,
@@ -77,6 +85,8 @@ export class AttentionMasks extends DemoElement {
   declare tokens: string | string[] | undefined;
   declare continuation: string | string[] | undefined;
   declare target: string | string[] | undefined;
+  /** Attribute `weights` (the property `weights` is the computed result). */
+  declare givenWeights: string | number[][] | undefined;
   declare _arch: Architecture | null;
   declare _generated: number;
   declare _shown: Shown | null;
@@ -106,6 +116,12 @@ export class AttentionMasks extends DemoElement {
     return (this._shown?.blocks ?? []).map((b) => ({ label: b.label, queries: b.queries, keys: b.keys, allowed: allowedPairs(b.mask), total: b.queries.length * b.keys.length }));
   }
 
+  /** The given weights when they fit the tokens, else null (a message in the box says why). */
+  private get given(): number[][] | null {
+    const w = this.p.givenWeights;
+    return w && w.length === this.p.tokens.length && w.every((r) => r.every((v) => v >= 0) && Math.abs(r.reduce((a, b) => a + b, 0) - 1) <= ROW_TOLERANCE) ? w : null;
+  }
+
   get weights(): number[][][] {
     return this._shown?.weights ?? [];
   }
@@ -128,13 +144,14 @@ export class AttentionMasks extends DemoElement {
 
   override willUpdate(changed: Map<PropertyKey, unknown>): void {
     this.p = this.readParams(PARAMS);
+    this.checkWeights();
     if (['architecture', 'tokens', 'continuation', 'target'].some((k) => changed.has(k))) {
       if (changed.has('architecture')) this._arch = null;
       this._generated = 0;
       this._hover = null;
     }
     const blocks = this.currentBlocks();
-    const key = JSON.stringify([blocks.map((b) => [b.queries, b.keys, b.label]), this.seed]);
+    const key = JSON.stringify([blocks.map((b) => [b.queries, b.keys, b.label]), this.seed, this.given]);
     if (key !== this.wantedKey) {
       this.wantedKey = key;
       this.markBusy();
@@ -144,9 +161,19 @@ export class AttentionMasks extends DemoElement {
 
   private async compute(key: string, blocks: AttentionBlock[]): Promise<void> {
     await this.tf();
-    const weights = await Promise.all(blocks.map((b) => blockWeights(b, this.seed)));
+    const given = this.given;
+    const weights = await Promise.all(blocks.map((b) => blockWeights(b, this.seed, 8, given)));
     if (key !== this.wantedKey) return;
     this._shown = { key, blocks, weights };
+  }
+
+  /** A weights matrix of the wrong size, with a negative entry or a row not summing to 1 is named in the box and ignored. */
+  private checkWeights(): void {
+    const w = this.p.givenWeights;
+    if (!w || this.given || this._paramErrors.some((e) => e.attribute === 'weights')) return;
+    const n = this.p.tokens.length;
+    const expected = `${n} rows of ${n} weights ≥ 0 (one per token), each row summing to 1`;
+    this._paramErrors = [...this._paramErrors, { attribute: 'weights', got: `${w.length}×${w[0]?.length ?? 0}`, expected, kind: 'error' }];
   }
 
   override updated(): void {
@@ -194,11 +221,8 @@ export class AttentionMasks extends DemoElement {
   /** One block as a heatmap; rows get a fixed height so long token lists stay on the slide. */
   private renderBlock(b: AttentionBlock, w: number[][], index: number, size: number, compact: boolean) {
     const labelSize = compact ? 12 : b.keys.length > 6 ? 15 : 18;
-    // Column labels that would overlap are shortened (rows keep the full token), as in <attention-grid>.
-    const longest = Math.max(...b.queries.map((t) => t.length));
-    const cellWidth = (size - Math.min(size * 0.35, longest * labelSize * 0.62 + 12) - labelSize - 6) / b.keys.length;
-    const fits = Math.max(1, Math.floor(cellWidth / (labelSize * 0.62)));
-    const colLabels = b.keys.map((t) => (t.length <= fits ? t : `${t.slice(0, Math.max(1, fits - 1))}…`));
+    // Whole tokens on both axes: the heatmap slants or stands column labels that do not fit level.
+    const colLabels = b.keys;
     // One grid: rows shrink as tokens are generated so up to 9 rows stay on the slide.
     const rowHeight = compact ? 34 : Math.min(54, Math.floor(360 / b.queries.length));
     const hoverRow = this._hover && this._hover[0] === index ? this._hover[1] : null;
@@ -236,7 +260,9 @@ export class AttentionMasks extends DemoElement {
         ? html`<p>“${b.queries[hover[1]]}” may attend to: <span class="see">${b.keys.filter((_, j) => row[j] === 1).join(' · ')}</span>
             <span class="muted">(${row.filter((v) => v === 1).length} of ${b.keys.length})</span></p>`
         : html`<p class="muted">Hover over a row to see what that token may attend to.</p>`}
-      <p class="muted">Hatched = masked, weight exactly 0. The numbers come from random toy vectors: only the pattern of zeros is the point.</p>
+      ${this.given
+        ? html`<p class="muted">Hatched = masked, weight exactly 0. Each row keeps the weights of the earlier slide that the mask allows, rescaled to sum to 1${arch === 'encoder-only' ? ' (nothing is masked here)' : ''}.${this.currentArchitecture === 'decoder-only' && this._generated ? ' Generated tokens: seeded toy vectors.' : ''}</p>`
+        : html`<p class="muted">Hatched = masked, weight exactly 0. The numbers come from random toy vectors: only the pattern of zeros is the point.</p>`}
       ${arch === 'encoder-only'
         ? html`<p class="muted">An encoder reads the whole input at once and does not generate.</p>`
         : html`<p class="muted">Generate: one forward pass adds one token. Earlier rows never change: the past cannot see the future.</p>`}

@@ -88,7 +88,7 @@ export class BatchPaths extends DemoElement {
     css`
       .layout { display: grid; grid-template-columns: 600px minmax(0, 1fr); gap: 0.3em 1.2em; align-items: start; }
       svg.plot { display: block; width: 100%; height: auto; max-height: 430px; }
-      svg.plot text { font-size: 15px; fill: currentColor; }
+      svg.plot text { font-size: 17px; fill: currentColor; }
       .legend { list-style: none; margin: 0.2em 0; padding: 0; }
       .legend li { margin: 0.35em 0; line-height: 1.2; }
       .swatch { display: inline-block; width: 1.4em; height: 0.45em; vertical-align: middle; margin-right: 0.4em; }
@@ -179,7 +179,7 @@ export class BatchPaths extends DemoElement {
   }
 
   private async compute(): Promise<void> {
-    if (this.busy) return; // the running computation re-checks when it finishes
+    if (this.busy || !this.isConnected) return; // the running computation re-checks when it finishes; a removed demo computes nothing
     this.busy = true;
     try {
       await this.tf();
@@ -195,6 +195,11 @@ export class BatchPaths extends DemoElement {
     let prob = this._problem;
     if (!prob || prob.key !== this.problemKey() || prob.epochs > this.target) {
       prob = await this.newProblem(this.problemKey());
+      // Removed while it was being built: disconnectedCallback has run, so free it here.
+      if (!this.isConnected) {
+        prob.ls.dispose();
+        return;
+      }
       this._problem?.ls.dispose();
       this._problem = prob;
     }

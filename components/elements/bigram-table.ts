@@ -3,7 +3,7 @@ import { scaleLinear } from 'd3-scale';
 import { barChart } from '../charts/bar-chart.js';
 import { heatmap } from '../charts/heatmap.js';
 import { palette } from '../charts/colors.js';
-import { CORPUS_NAMES, InlineCorpus, describeSource, loadCorpus, type CorpusSource } from '../data/load-corpus.js';
+import { CORPUS_NAMES, InlineCorpus, corpusTitle, describeSource, loadCorpus, type CorpusSource } from '../data/load-corpus.js';
 import { BigramModel, pick, sampleName, stepsToName, type BigramTable as Table, type SampleStep } from '../models/bigram.js';
 import { DemoElement } from '../runtime/demo-element.js';
 import { param, propertiesOf, type ParamValues } from '../runtime/params.js';
@@ -54,6 +54,7 @@ interface SyncState {
  * @prop probabilities - number[][]: rows of (counts + k) / row sum
  * @prop nll - number: average negative log-likelihood of the corpus's bigrams (nats)
  * @prop pairs - number: bigrams counted
+ * @prop corpusTitle - string: the corpus named on screen with its size, e.g. "8,405 English first names"
  * @prop steps - SampleStep[]: the draws of the name the step sampler is writing
  * @method sample(n) - string[]: n names drawn from the table with the seed (same seed, same names)
  * @method stepSample() - draws one character with the step sampler
@@ -70,15 +71,15 @@ export class BigramTable extends DemoElement {
       .toggle button { border-radius: 0; margin: 0; }
       .toggle button:first-child { border-radius: 6px 0 0 6px; }
       .toggle button + button { border-radius: 0 6px 6px 0; border-left: none; }
-      .readout { min-height: 1.35em; font-size: 0.9em; }
-      .stats { font-size: 0.9em; }
+      .readout { min-height: 1.35em; font-size: max(16px, 0.9em); }
+      .stats { font-size: max(16px, 0.9em); }
       .stats .value { color: var(--accent); }
-      .caption { font-size: 0.8em; color: var(--muted); margin: 0; }
+      .caption { font-size: max(16px, 0.8em); color: var(--muted); margin: 0; }
       .log { display: flex; flex-wrap: wrap; align-items: center; gap: 4px; min-height: 1.6em; font-size: 0.95em; }
       .chip { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; padding: 0 0.3em; border-radius: 4px; background: var(--surface); border: 1px solid var(--border); }
       .chip.last { background: #e69f00; border-color: #e69f00; color: #111; font-weight: 700; }
       .arrow { color: var(--muted); }
-      .names { display: flex; flex-wrap: wrap; gap: 3px 6px; min-height: 1.5em; font-size: 0.85em; }
+      .names { display: flex; flex-wrap: wrap; gap: 3px 6px; min-height: 1.5em; font-size: max(16px, 0.85em); }
       .names span:not(.muted) { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; background: var(--surface); border: 1px solid var(--border); border-radius: 4px; padding: 0 0.3em; }
       input[type='range'] { width: 9em; }
     `,
@@ -111,6 +112,7 @@ export class BigramTable extends DemoElement {
 
   private p!: ParamValues<typeof PARAMS>;
   private model: BigramModel | null = null;
+  private _corpusTitle = '';
   private modelKey = '';
   private wantedKey = '';
   private shownKey = '';
@@ -157,6 +159,10 @@ export class BigramTable extends DemoElement {
   }
   get currentSmoothing(): number {
     return this._smoothing ?? this.p?.smoothing ?? 0;
+  }
+
+  get corpusTitle(): string {
+    return this._corpusTitle;
   }
 
   /** n names from the table, drawn with the seed: the same seed gives the same names. */
@@ -225,6 +231,7 @@ export class BigramTable extends DemoElement {
       this.model?.dispose();
       this.model = new BigramModel(corpus);
       this.modelKey = corpusKey;
+      this._corpusTitle = corpusTitle(source, corpus.words.length);
       this._row = 0;
     }
     const table = await this.model!.table(smoothing);
@@ -317,7 +324,7 @@ export class BigramTable extends DemoElement {
           rowLabels: t.vocab,
           colLabels: t.vocab,
           width: 500,
-          height: 500,
+          height: 490,
           labelSize: t.vocab.length > 32 ? 11 : 15,
           masked: zeros,
           selectedRow: this._row,
@@ -340,7 +347,7 @@ export class BigramTable extends DemoElement {
         <div class="stats" part="stats">
           average NLL <span class="value nll">${t.nll.toFixed(4)}</span> nats ·
           uniform ln ${t.vocab.length} = <span class="value">${Math.log(t.vocab.length).toFixed(4)}</span><br />
-          <span class="muted">${fmtInt(t.pairs)} bigrams, vocabulary of ${t.vocab.length} with '.'</span>
+          <span class="muted corpus">${fmtInt(t.pairs)} bigrams from ${this._corpusTitle}, vocabulary of ${t.vocab.length} with '.'</span>
         </div>
         ${this.renderRow(t)}
         ${this.renderSampler(t)}
@@ -451,7 +458,7 @@ function rouletteStrip(vocab: readonly string[], step: SampleStep): TemplateResu
       const chosen = s.i === step.chosen;
       return svg`<rect x=${x(s.from)} y="23" width=${Math.max(0.5, w)} height="32" fill=${chosen ? palette.orange : s.i % 2 ? '#d5e4f0' : '#b4cde2'}
           stroke="white" stroke-width="1"></rect>
-        ${w > 13 ? svg`<text x=${x(s.from) + w / 2} y="44" text-anchor="middle" font-size="15" font-weight=${chosen ? 700 : 400} fill="#111">${vocab[s.i]}</text>` : nothing}`;
+        ${w > 14 ? svg`<text x=${x(s.from) + w / 2} y="44" text-anchor="middle" font-size="17" font-weight=${chosen ? 700 : 400} fill="#111">${vocab[s.i]}</text>` : nothing}`;
     })}
     <path d="M${x(step.r)},22 l-7,-11 h14 z" fill="#111"></path>
     <text x=${x(step.r) + (step.r < 0.8 ? 12 : -12)} y="10" dy="0.35em" text-anchor=${step.r < 0.8 ? 'start' : 'end'} font-size="16" font-weight="600" fill="#111">r = ${step.r.toFixed(3)}</text>

@@ -101,7 +101,7 @@ export class ConvFeatures extends DemoElement {
       .code .fired { background: color-mix(in srgb, var(--accent) 22%, white); font-weight: 700; }
       .code .c { color: var(--muted); }
       .filters { display: flex; gap: 8px; align-items: flex-end; flex-wrap: wrap; }
-      .filters figure { margin: 0; text-align: center; font-size: 0.55em; color: var(--muted); }
+      .filters figure { margin: 0; text-align: center; font-size: max(16px, 0.55em); color: var(--muted); }
       svg.grid { display: block; }
       svg.pad { touch-action: none; cursor: crosshair; border: 2px solid var(--border); border-radius: 4px; }
       .score { font-size: 0.72em; margin-top: 0.3em; font-variant-numeric: tabular-nums; }
@@ -113,7 +113,7 @@ export class ConvFeatures extends DemoElement {
       .controls button { font-size: 0.75em; }
       .controls label { font-size: 0.75em; }
       input[type='range'] { width: 7em; }
-      .small { font-size: 0.65em; }
+      .small { font-size: max(16px, 0.65em); }
     `,
   ];
 
@@ -206,13 +206,15 @@ export class ConvFeatures extends DemoElement {
     this.loop.pause();
     await this.tf();
     if (key !== this.wantedKey) return;
-    this.dispose();
     const tilt = this.currentTilt;
     const train = makeShapeSet(this.rng('train'), TRAIN_PER_CLASS, SIZE, tilt);
     const test = makeShapeSet(this.rng('test'), TEST_PER_CLASS, SIZE, tilt);
+    const verdicts = await handRulesBatch(test.pixels, test.labels.length, SIZE);
+    // A newer build may have started while the rules ran: only the latest one makes (and keeps) a network.
+    if (key !== this.wantedKey) return;
+    this.dispose();
     const model = new TinyCnn({ size: SIZE, filters: this.p.filters, learningRate: this.p.learningRate, seed: this.seed });
     const trainer = new ShapeTrainer(model, train, this.rng('batches'));
-    const verdicts = await handRulesBatch(test.pixels, test.labels.length, SIZE);
     const handAccuracy = verdicts.filter((v, i) => v.label === test.labels[i]).length / test.labels.length;
     this.setup = { key, model, trainer, test, handAccuracy };
     this.lastLoss = NaN;

@@ -180,23 +180,23 @@ export class CrossEntropy extends DemoElement {
         @pointerdown=${this.onPointer} @pointermove=${this.onPointer}>
       <g class="axis">
         ${x.ticks(5).map((t) => svg`<line x1=${x(t)} x2=${x(t)} y1=${H - M.bottom} y2=${H - M.bottom + 6}></line>
-          <text x=${x(t)} y=${H - M.bottom + 24} text-anchor="middle" font-size="17">${t}</text>`)}
+          <text x=${x(t)} y=${H - M.bottom + 24} text-anchor="middle" font-size="18">${t}</text>`)}
         ${y.ticks(6).map((t) => svg`<line x1=${M.left} x2=${W - M.right} y1=${y(t)} y2=${y(t)} opacity="0.15"></line>
-          <text x=${M.left - 10} y=${y(t)} dy="0.35em" text-anchor="end" font-size="17">${t}</text>`)}
+          <text x=${M.left - 10} y=${y(t)} dy="0.35em" text-anchor="end" font-size="18">${t}</text>`)}
         <path d="M${M.left},${M.top}V${H - M.bottom}H${W - M.right}" fill="none"></path>
-        <text x=${(M.left + W - M.right) / 2} y=${H - 10} text-anchor="middle" font-size="18">P(correct token)</text>
-        <text transform="translate(22, ${(M.top + H - M.bottom) / 2}) rotate(-90)" text-anchor="middle" font-size="18">loss = −${ln} p (${unit})</text>
+        <text x=${(M.left + W - M.right) / 2} y=${H - 10} text-anchor="middle" font-size="19">P(correct token)</text>
+        <text transform="translate(22, ${(M.top + H - M.bottom) / 2}) rotate(-90)" text-anchor="middle" font-size="19">loss = −${ln} p (${unit})</text>
       </g>
       ${baseline !== null
         ? svg`<line x1=${M.left} x2=${W - M.right} y1=${y(baseline)} y2=${y(baseline)} stroke=${palette.vermillion} stroke-width="2" stroke-dasharray="7 5"></line>
-          <text x=${W - M.right} y=${y(baseline) - 8} text-anchor="end" font-size="17" fill=${palette.vermillion}>uniform guess over ${vocabSize}: ${ln} ${vocabSize} = ${baseline.toFixed(2)}</text>`
+          <text x=${W - M.right} y=${y(baseline) - 8} text-anchor="end" font-size="18" fill=${palette.vermillion}>uniform guess over ${vocabSize}: ${ln} ${vocabSize} = ${baseline.toFixed(2)}</text>`
         : nothing}
       <path d=${this._curve ? path(this._curve.points) ?? '' : ''} fill="none" stroke=${palette.blue} stroke-width="4"></path>
       ${marks.map((m, i) => {
         const l = this.markLosses[i];
         if (l === undefined) return nothing;
         return svg`<g class="mark"><circle cx=${x(m)} cy=${y(l)} r="7" fill=${palette.green} stroke="white" stroke-width="2"></circle>
-          <text x=${x(m) + (m > 0.8 ? -12 : 12)} y=${y(l) - 12} text-anchor=${m > 0.8 ? 'end' : 'start'} font-size="17" font-weight="600">${m} → ${l.toFixed(2)}</text></g>`;
+          <text x=${x(m) + (m > 0.8 ? -12 : 12)} y=${y(l) - 12} text-anchor=${m > 0.8 ? 'end' : 'start'} font-size="18" font-weight="600">${m} → ${l.toFixed(2)}</text></g>`;
       })}
       ${loss !== null
         ? svg`<g class="current">

@@ -66,10 +66,10 @@ export class EmbeddingArithmetic extends DemoElement {
       .answer { font-weight: 700; color: var(--good); font-size: 1.15em; }
       .layout { display: grid; grid-template-columns: 700px 1fr; gap: 0.2em 1.2em; align-items: start; }
       .presets { display: flex; flex-wrap: wrap; gap: 0.3em; margin: 0.2em 0; }
-      .presets button { font-size: 0.72em; padding: 0.1em 0.5em; }
-      h4 { margin: 0.2em 0 0.1em; font-size: 0.85em; color: var(--muted); font-weight: 600; }
-      .note { font-size: 0.72em; color: var(--muted); margin-top: 0.3em; }
-      .legend { font-size: 0.8em; margin-top: 0.2em; }
+      .presets button { font-size: max(16px, 0.72em); padding: 0.1em 0.5em; }
+      h4 { margin: 0.2em 0 0.1em; font-size: max(16px, 0.85em); color: var(--muted); font-weight: 600; }
+      .note { font-size: max(16px, 0.72em); color: var(--muted); margin-top: 0.3em; }
+      .legend { font-size: max(16px, 0.8em); margin-top: 0.2em; }
       .swatch { display: inline-block; width: 0.7em; height: 0.7em; border-radius: 50%; vertical-align: middle; }
       .swatch.target { background: ${unsafeCSS(palette.vermillion)}; }
       .swatch.ring { border: 3px solid #111; width: 0.9em; height: 0.9em; }

@@ -53,7 +53,8 @@ const shortDate = (day: number) =>
  * and lets gradient descent walk its own path, drawn frame by frame.
  *
  * @attr layers - hidden layer widths, e.g. "16,16" (1 to 4 hidden layers of 1 to 64 units; default 16,16)
- * @attr alpha - where the slider starts, 0 (random knobs) to 1 (trained knobs); default 0
+ * @attr alpha - where the slider starts, 0 (random knobs) to 1 (trained knobs); default 0. The still
+ *   state (print, PDF, previews) is always α = 1, the trained knobs
  * @attr learning-rate - Adam learning rate (default 0.03)
  * @attr train-steps - Adam steps from θ₀ to θ* (default 200, capped at 3000)
  * @attr seed - the random start θ₀ (default 42)
@@ -79,8 +80,8 @@ export class KnobNetwork extends DemoElement {
       .knob input[type='range'] { width: 22em; }
       .ends { color: var(--muted); font-size: 0.85em; }
       .readout { display: flex; flex-wrap: wrap; gap: 0.2em 1.2em; }
-      .source { font-size: 0.62em; color: var(--muted); margin-top: 0.2em; }
-      .a { min-width: 4.6em; display: inline-block; }
+      .source { font-size: max(16px, 0.62em); color: var(--muted); margin-top: 0.2em; }
+      .a { min-width: 5.4em; display: inline-block; }
     `,
   ];
 
@@ -102,6 +103,7 @@ export class KnobNetwork extends DemoElement {
   private net: KnobModel | null = null;
   private netKey = '';
   private wantedAlpha = 0;
+  private shownStill = false;
   private walk: number[] = [];
   private readonly loop = new LoopController(this, () => this.trainFrame());
 
@@ -140,12 +142,16 @@ export class KnobNetwork extends DemoElement {
     const key = JSON.stringify([this.p.layers, this.p.learningRate, this.p.trainSteps, this.seed]);
     if (key !== this.netKey) {
       this.netKey = key;
-      this.wantedAlpha = this.p.alpha;
+      // Printed (and in previews) the knobs are trained: α = 1, the curve on the data.
+      this.wantedAlpha = this.still ? 1 : this.p.alpha;
       this.markBusy();
       void this.guard(() => this.prepare(key));
     } else if (changed.has('alpha')) {
-      void this.setAlpha(this.p.alpha);
+      void this.setAlpha(this.still ? 1 : this.p.alpha);
+    } else if (this.still !== this.shownStill && this.still) {
+      void this.setAlpha(1); // printing or previewed: the trained knobs
     }
+    this.shownStill = this.still;
   }
 
   /** Builds the network and trains θ* in chunks, yielding between them so the page stays responsive. */
@@ -162,6 +168,9 @@ export class KnobNetwork extends DemoElement {
       const [value] = await loss.data(); // one read-back per chunk
       loss.dispose();
       if (this.net !== net) return; // rebuilt meanwhile
+      // On the CPU backends data() resolves at once: give the page a turn (input, paint, other demos) between chunks.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      if (this.net !== net) return;
       this._progress = `training the end point θ*: step ${net.steps} of ${this.p.trainSteps}, loss ${value.toFixed(4)}`;
     }
     net.markTrained();
@@ -311,7 +320,7 @@ export class KnobNetwork extends DemoElement {
             @input=${this.onSlider} aria-label="alpha: every knob from random to trained" />
           <span class="ends">trained θ*</span>
         </span>
-        <span class="value a">${alpha === null ? 'α: —' : `α = ${alpha.toFixed(2)}`}</span>
+        <span class="value a">${alpha === null ? 'α: own path' : `α = ${alpha.toFixed(2)}`}</span>
         <button class="primary train" ?disabled=${!v || !!this._progress} @click=${this.toggleTrain}>
           ${this.loop.playing ? '❚❚ pause' : training ? '▶ resume' : '▶ train from θ₀'}</button>
       </div>

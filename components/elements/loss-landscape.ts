@@ -50,7 +50,7 @@ interface Drawing {
 
 const VERDICT_TEXT: Record<Verdict, string> = {
   slow: 'crawls: still far from the bottom',
-  converged: 'settles at the bottom',
+  converged: 'settles where the slope is 0',
   oscillating: 'overshoots: zig-zags across the valley',
   diverged: 'diverges: every step lands higher',
 };
@@ -100,7 +100,7 @@ export class LossLandscape extends DemoElement {
     css`
       .layout { display: grid; grid-template-columns: 620px minmax(0, 1fr); gap: 0.2em 1em; align-items: start; }
       svg.plot { display: block; width: 100%; height: auto; cursor: crosshair; touch-action: none; }
-      svg.plot text { font-size: 16px; fill: currentColor; }
+      svg.plot text { font-size: 17px; fill: currentColor; }
       .rule { font-size: 1.05em; margin: 0 0 0.2em; }
       .formula { color: var(--muted); font-size: 0.85em; margin-bottom: 0.3em; }
       table { border-collapse: collapse; font-size: 0.72em; font-variant-numeric: tabular-nums; width: 100%; }
@@ -113,7 +113,7 @@ export class LossLandscape extends DemoElement {
       .verdict.converged { color: var(--good); font-weight: 600; }
       .controls { gap: 0.35em 0.6em; }
       .controls button { font-size: 0.75em; }
-      .presets button { font-size: 0.66em; padding: 0.1em 0.45em; }
+      .presets button { font-size: max(16px, 0.66em); padding: 0.1em 0.45em; }
       .eta { min-width: 4.6em; display: inline-block; font-size: 0.9em; }
       .hint { font-size: 0.75em; }
       input[type='range'] { width: 6.5em; }
@@ -331,9 +331,34 @@ export class LossLandscape extends DemoElement {
         <div class="formula">${this.land.formula}</div>
         ${this.renderControls()}
         ${this.renderTable(run)}
-        <div class="verdict ${verdict(run)}">After ${run.steps.length} step${run.steps.length === 1 ? '' : 's'}: ${VERDICT_TEXT[verdict(run)]}</div>
+        <div class="verdict ${verdict(run)}">After ${run.steps.length} step${run.steps.length === 1 ? '' : 's'}: ${this.verdictText(run, d)}</div>
       </div>
     </div>`;
+  }
+
+  /**
+   * The verdict in words. On a 1-D curve a walk that comes to rest is compared
+   * with the curve's deepest point (refined between samples by a parabola):
+   * resting elsewhere is a local minimum, and the text says so with both places.
+   */
+  private verdictText(run: DescentRun, d: Drawing): string {
+    const v = verdict(run);
+    if (v !== 'converged') return VERDICT_TEXT[v];
+    if (this.land.dims !== 1 || d.curve.length < 3) return 'settles where the slope is 0: the floor of a valley';
+    const end = run.steps[run.steps.length - 1].next[0];
+    const c = d.curve;
+    let i = 1;
+    for (let j = 1; j < c.length - 1; j++) if (c[j][1] < c[i][1]) i = j;
+    const [x0, f0] = c[i - 1];
+    const [x1, f1] = c[i];
+    const f2 = c[i + 1][1];
+    const bend = f0 - 2 * f1 + f2;
+    const deepest = bend > 0 ? x1 - ((x1 - x0) / 2) * ((f2 - f0) / bend) : x1;
+    const [lo, hi] = this.land.domain[0];
+    // "w ≈ 0.96" never breaks across lines (no-break spaces).
+    const at = (w: number) => `w\u00a0≈\u00a0${fmt(w)}`;
+    if (Math.abs(end - deepest) < 0.05 * (hi - lo)) return `settles at the bottom of the deepest valley, ${at(end)}`;
+    return `stops in a valley at ${at(end)}: a local minimum. The deepest valley, at ${at(deepest)}, is never reached`;
   }
 
   private renderPlot(run: DescentRun, d: Drawing) {
@@ -412,6 +437,17 @@ export class LossLandscape extends DemoElement {
     if (!this.loop.playing && this._shown >= this._run.steps.length) this._shown = 0;
     this.loop.toggle();
     this.publishState();
+  }
+
+  /**
+   * A presenter's clicker reveals the walk one step at a time. The slide opens on
+   * the whole walk, so the first click starts it over from its first step.
+   */
+  protected override clickerStep(): boolean {
+    if (!this._run || !this._run.steps.length) return false;
+    this.loop.pause();
+    this._shown = this._shown >= this._run.steps.length ? 1 : this._shown + 1;
+    return true;
   }
 
   private stepOnce(): void {

@@ -2,11 +2,11 @@ import { css, html, nothing, type TemplateResult } from 'lit';
 import { lineChart } from '../charts/line-chart.js';
 import { scatterPlot } from '../charts/scatter-plot.js';
 import { palette } from '../charts/colors.js';
-import { CORPUS_NAMES, InlineCorpus, describeSource, loadCorpus, type CorpusSource } from '../data/load-corpus.js';
-import type { Corpus } from '../models/corpus.js';
+import { CORPUS_NAMES, InlineCorpus, corpusTitle, describeSource, loadCorpus, type CorpusSource } from '../data/load-corpus.js';
+import { splitWords, type Corpus } from '../models/corpus.js';
 import { buildDatasets } from '../models/mlp-data.js';
 import { LiveTrainer, pushPoint, type Curve, type FrameResult } from '../models/mlp-live.js';
-import { MlpModel, parameterCount } from '../models/mlp.js';
+import { MlpModel, bigramNll, parameterCount } from '../models/mlp.js';
 import { project2d } from '../models/projection.js';
 import { DemoElement } from '../runtime/demo-element.js';
 import { LoopController } from '../runtime/loop.js';
@@ -26,7 +26,11 @@ const PARAMS = {
   temperature: param.number({ fallback: 1, min: 0, max: 3 }),
 };
 
-/** Seeded optimiser steps behind the still state (print, PDF, previews): quick, and already learning. */
+/**
+ * Seeded optimiser steps taken before the first screen (and behind the still
+ * state: print, PDF, previews): quick, and the curve is already falling, the
+ * samples already look like names.
+ */
 export const STILL_STEPS = 300;
 /** Dispatch time per animation frame spent on optimiser steps. */
 const FRAME_BUDGET_MS = 12;
@@ -61,7 +65,12 @@ interface SyncState {
  * train and validation loss curves, the learned embedding as a labelled 2-D
  * scatter (first two dimensions, or the top two principal components when
  * wider), names sampled from the current model, the step count and steps per
- * second. The still state (print/PDF) is the model after 300 seeded steps.
+ * second. The loss chart marks two baselines: uniform guessing (ln V) and
+ * counting (a bigram model, add-one smoothed, fitted on the same training
+ * names and scored on the same validation names), so the moment the network
+ * beats counting is visible. The corpus is named with its size under the
+ * chart. The first screen and the still state (print/PDF) are the model after
+ * 300 seeded steps.
  *
  * @attr corpus - a corpus shipped with the project: "names-en" (default)
  * @attr src - URL of a text file with one name a line (overrides corpus)
@@ -80,6 +89,8 @@ interface SyncState {
  * @prop valLoss - number: latest validation loss (live: first 2,048 examples; after train(): whole split)
  * @prop stepsPerSecond - number: training speed while playing
  * @prop parameters - number: parameter count
+ * @prop baseline - number: the bigram (counting) NLL on the validation names, the dashed line on the chart
+ * @prop corpusTitle - string: the corpus as shown, e.g. "8,405 English first names"
  * @prop names - string[]: the names currently shown
  * @prop playing - boolean
  * @method train(steps) - Promise<{trainLoss, valLoss}>: runs steps now, then whole-split losses
@@ -95,7 +106,7 @@ export class MlpTrainer extends DemoElement {
     css`
       :host([hidden]) { display: block; }
       .panels { display: grid; grid-template-columns: 620px 1fr; gap: 0 18px; align-items: start; }
-      .panel-title { font-size: 0.8em; color: var(--muted); margin: 0 0 2px; }
+      .panel-title { font-size: max(16px, 0.8em); color: var(--muted); margin: 0 0 2px; }
       .panel-title .vowel { color: #009e73; font-weight: 600; }
       .panel-title .dot { color: #d55e00; font-weight: 600; }
       .stats { font-size: 0.9em; display: flex; flex-wrap: wrap; gap: 0 1.1em; }
@@ -146,6 +157,9 @@ export class MlpTrainer extends DemoElement {
   private _valLoss = NaN;
   private speed = { since: 0, steps: 0, perSecond: 0 };
   private readonly inline = new InlineCorpus();
+  private _baseline = NaN;
+  private _corpusTitle = '';
+  private splitSizes = { train: 0, val: 0, test: 0 };
 
   constructor() {
     super();
@@ -169,6 +183,12 @@ export class MlpTrainer extends DemoElement {
   }
   get names(): string[] {
     return [...this._names];
+  }
+  get baseline(): number {
+    return this._baseline;
+  }
+  get corpusTitle(): string {
+    return this._corpusTitle;
   }
   get playing(): boolean {
     return this.loop.playing;
@@ -288,6 +308,11 @@ export class MlpTrainer extends DemoElement {
     }
     const { context, embedding, hiddenUnits: hidden, samples, temperature } = this.p;
     const seed = Number.isFinite(this.seed) ? this.seed : 42;
+    // The counting baseline on the same split the network trains and validates on.
+    const split = splitWords(corpus.words, seed);
+    this._baseline = bigramNll(corpus, split.train, split.val, 1);
+    this._corpusTitle = corpusTitle(source, corpus.words.length);
+    this.splitSizes = { train: split.train.length, val: split.val.length, test: split.test.length };
     const model = new MlpModel(
       { vocab: corpus.vocab, context, embedding, hidden, seed, learningRate: this.currentLearningRate, batchSize: this.currentBatchSize },
       buildDatasets(corpus, context, seed),
@@ -300,9 +325,15 @@ export class MlpTrainer extends DemoElement {
     this.valCurve = [];
     this.axes = [];
     this.speed = { since: 0, steps: 0, perSecond: 0 };
-    // Step 0, or the still state: curves (a validation point every 50 steps), losses, embedding and names.
-    await this.advance(0, VAL_LIMIT, !this.still);
-    if (this.still) for (let done = 0; done < STILL_STEPS; done += 50) await this.advance(Math.min(50, STILL_STEPS - done), VAL_LIMIT, done + 50 >= STILL_STEPS);
+    // Step 0, then the seeded warm-up (the first screen and the still state): curves with a
+    // validation point every 50 steps, losses, embedding and names.
+    await this.advance(0, VAL_LIMIT, false);
+    for (let done = 0; done < STILL_STEPS; done += 50) {
+      await this.advance(Math.min(50, STILL_STEPS - done), VAL_LIMIT, done + 50 >= STILL_STEPS);
+      if (trainer !== this.trainer) return; // rebuilt meanwhile
+      // Give the page a turn between chunks (input, timers, other demos' fetches).
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
     if (key !== this.wantedKey) return;
     this.shownKey = key;
     this._view++;
@@ -401,6 +432,10 @@ export class MlpTrainer extends DemoElement {
   protected override renderDemo(): TemplateResult {
     if (!this.trainer) return html`<p class="muted">Preparing the model…</p>`;
     const shape = this.trainer.model.shape;
+    const uniform = Math.log(shape.vocabSize);
+    const shownLosses = [...this.trainCurve, ...this.valCurve].map((p) => p[1]).filter(Number.isFinite);
+    const baseline = Number.isFinite(this._baseline) ? [this._baseline] : [];
+    const yDomain: [number, number] = [Math.min(...shownLosses, ...baseline, uniform) - 0.12, Math.max(...shownLosses, uniform) + 0.08];
     return html`
       ${this.renderControls()}
       <div class="panels">
@@ -411,9 +446,13 @@ export class MlpTrainer extends DemoElement {
               { name: 'train (batches)', points: this.trainCurve, color: palette.blue },
               { name: 'validation', points: this.valCurve, color: palette.orange },
             ],
-            marks: [{ y: Math.log(shape.vocabSize), label: `uniform ln ${shape.vocabSize}` }],
+            marks: [
+              { y: uniform, label: `uniform guess: ln ${shape.vocabSize} = ${uniform.toFixed(2)}`, color: '#5b6470', below: true },
+              ...baseline.map((b) => ({ y: b, label: `counting (bigram, validation): ${b.toFixed(2)}`, color: '#00684c', below: true })),
+            ],
             width: 620,
             height: 380,
+            yDomain,
             xLabel: 'step',
             yLabel: 'loss',
             xDomain: [0, Math.max(10, this.step)],
@@ -435,6 +474,7 @@ export class MlpTrainer extends DemoElement {
         </div>
       </div>
       ${this.renderStats(shape)}
+      <div class="corpus muted" part="corpus">corpus: ${this._corpusTitle} · ${fmtInt(this.splitSizes.train)} to train, ${fmtInt(this.splitSizes.val)} to validate, ${fmtInt(this.splitSizes.test)} held back</div>
       <div class="names" part="names"><span class="muted">samples:</span>${this._names.map((n) => html`<span>${n || '(empty)'}</span>`)}</div>
     `;
   }
@@ -477,11 +517,11 @@ export class MlpTrainer extends DemoElement {
     const fmt = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : '–');
     return html`<div class="stats" part="stats">
       <span>step <span class="value step-count">${fmtInt(this.step)}</span></span>
-      ${this.still ? nothing : html`<span><span class="value">${this.loop.playing ? fmtInt(this.speed.perSecond) : '–'}</span> steps/s</span>`}
+      ${this.still || !this.speed.perSecond ? nothing : html`<span><span class="value">${fmtInt(this.speed.perSecond)}</span> steps/s${this.loop.playing ? '' : ' (last run)'}</span>`}
       <span>train <span class="value">${fmt(this._trainLoss)}</span></span>
       <span>val <span class="value">${fmt(this._valLoss)}</span></span>
       <span class="muted">${fmtInt(parameterCount(shape))} parameters: context ${shape.context}, embedding ${shape.embedding}, hidden ${shape.hidden}</span>
-      ${this.still ? html`<span class="muted">(after ${STILL_STEPS} seeded steps)</span>` : nothing}
+      ${this.step === STILL_STEPS ? html`<span class="muted">(after ${STILL_STEPS} seeded steps)</span>` : nothing}
     </div>`;
   }
 }

@@ -52,7 +52,7 @@ export class NeuronCalculator extends DemoElement {
       .layout { display: grid; grid-template-columns: auto minmax(0, 1fr); gap: 0.4em 1.6em; align-items: start; }
       .grid { display: grid; grid-template-columns: auto auto 3.6em auto auto 3.6em; gap: 0.25em 0.4em; align-items: center; }
       .grid .value { text-align: right; }
-      .grid .head { font-size: 0.8em; color: var(--muted); }
+      .grid .head { font-size: max(16px, 0.8em); color: var(--muted); }
       input[type='range'] { width: 6em; font-size: inherit; }
       .equation { margin-top: 0.5em; padding: 0.35em 0.6em; background: var(--surface); border-radius: 8px; font-variant-numeric: tabular-nums; }
       .equation .z { color: ${unsafeCSS(palette.blue)}; font-weight: 700; }
@@ -212,8 +212,9 @@ export class NeuronCalculator extends DemoElement {
                 // Dashed guides from both axes make the neuron's point easy to find from the back row.
                 { name: 'this neuron', points: [[r.z, yDomain[0]], [r.z, r.a], [c.z[0], r.a]], color: palette.vermillion, dashed: true },
               ],
-              width: 520,
-              height: 330,
+              // About the width the column gives it, so 17-unit chart text stays at least 16 px on screen.
+              width: 480,
+              height: 305,
               xDomain: [c.z[0], c.z[c.z.length - 1]],
               yDomain,
               xLabel: 'weighted sum z',

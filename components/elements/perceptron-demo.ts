@@ -134,6 +134,14 @@ export class PerceptronDemo extends DemoElement {
     this.act(1);
   }
 
+  /** A presenter's clicker shows the rule one example at a time, until an epoch is clean. */
+  protected override clickerStep(): boolean {
+    if (!this.runState || this.converged) return false;
+    this.loop.pause();
+    this.stepExample();
+    return true;
+  }
+
   /** Runs the rest of the current epoch (or a whole one). */
   runEpoch(): void {
     const run = this.runState;
@@ -328,15 +336,16 @@ export class PerceptronDemo extends DemoElement {
   private renderNumbers(run: PerceptronRun) {
     const u = this.last;
     if (!u) {
-      return html`<div class="numbers">w = ${vec(run.weights.slice(0, this.p.bias ? 3 : 2))} &nbsp;<span class="muted">(seeded random start)</span><br />
+      return html`<div class="numbers">w = ${vec(run.weights.slice(0, 2))}${this.p.bias ? `, b = ${fmt(run.weights[2])}` : ''} &nbsp;<span class="muted">(seeded random start)</span><br />
         <span class="muted">Press ▶ or “+1 example” to show the rule one point.</span></div>`;
     }
-    const k = this.p.bias ? 3 : 2;
+    // w is the two input weights, b the bias: shown apart, as in the rule above.
+    const bias = this.p.bias;
     return html`<div class="numbers">
       x = ${vec(u.point.x)}, &nbsp;y = ${u.point.y}, &nbsp;ŷ = ${u.yHat}
       &nbsp;→&nbsp; <span class=${u.error ? 'wrong' : 'right'}>y − ŷ = ${u.error}${u.error ? ' (mistake)' : ' (right, no change)'}</span><br />
-      Δw = η·(y − ŷ)·${this.p.bias ? '(x₁, x₂, 1)' : '(x₁, x₂)'} = ${vec(u.delta.slice(0, k))}<br />
-      w: ${vec(u.before.slice(0, k))} → <strong>${vec(u.after.slice(0, k))}</strong>
+      Δw = η·(y − ŷ)·x = ${vec(u.delta.slice(0, 2))}${bias ? `, Δb = η·(y − ŷ) = ${fmt(u.delta[2])}` : ''}<br />
+      w: ${vec(u.before.slice(0, 2))} → <strong>${vec(u.after.slice(0, 2))}</strong>${bias ? html`, b: ${fmt(u.before[2])} → <strong>${fmt(u.after[2])}</strong>` : ''}
     </div>`;
   }
 

@@ -67,7 +67,7 @@ export class PolynomialFit extends DemoElement {
       .charts { display: grid; grid-template-columns: 2fr 1fr; gap: 0 1em; align-items: start; }
       .readout { display: flex; flex-wrap: wrap; gap: 0.2em 1.2em; }
       .bad { color: var(--bad); font-weight: 700; }
-      .source { font-size: 0.62em; color: var(--muted); margin-top: 0.2em; }
+      .source { font-size: max(16px, 0.62em); color: var(--muted); margin-top: 0.2em; }
       .d { min-width: 5.2em; display: inline-block; }
     `,
   ];

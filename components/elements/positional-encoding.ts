@@ -50,9 +50,9 @@ export class PositionalEncoding extends DemoElement {
       .side { display: flex; flex-direction: column; gap: 0.1em; }
       .readout { font-size: 0.95em; }
       .readout .dot { color: var(--bad); }
-      .same { font-size: 0.8em; }
+      .same { font-size: max(16px, 0.8em); }
       .same .pairs { display: grid; grid-template-columns: 1fr 1fr; gap: 0 1em; }
-      h4 { margin: 0; font-size: 0.8em; font-weight: 600; color: var(--muted); }
+      h4 { margin: 0; font-size: max(16px, 0.8em); font-weight: 600; color: var(--muted); }
       input[type='range'] { width: 9em; }
     `,
   ];

@@ -1,7 +1,7 @@
 import { css, html, svg, nothing } from 'lit';
 import { linkHorizontal } from 'd3-shape';
 import { palette } from '../charts/index.js';
-import { DEFAULT_PROMPT, DEFAULT_TABLE } from '../data/next-token-table.js';
+import { BUILT_IN_TABLES, DEFAULT_PROMPT, DEFAULT_TABLE } from '../data/next-token-table.js';
 import {
   lookup, parseTable, pathTree, samplePath, type NextTokenTable, type Path, type TreeNode,
 } from '../models/sampling-tree.js';
@@ -20,8 +20,13 @@ const PARAMS = {
   maxDepth: param.int({ fallback: 6, min: 1, max: 8, attribute: 'max-depth' }),
 };
 
-const W = 760;
+/** The tree's box at 1:1 scale (px): it grows, and shrinks its text no lower than MIN_FONT, when a tree needs more. */
+const W = 820;
 const H = 440;
+/** Smallest text in the tree, px (readable from the back of the room). */
+const MIN_FONT = 16;
+/** Empty gap between columns, where the branches run. */
+const GAP = 40;
 
 interface Placed {
   node: TreeNode;
@@ -38,12 +43,15 @@ interface Placed {
  * The tree shows every first candidate with its probability and, below, the
  * branches the sampled runs took (visit counts; the latest run in orange);
  * the list on the right shows the sentences with their probabilities. The
- * numbers come from a small next-token table: the built-in one is
- * ILLUSTRATIVE, written by hand for "The cat sat on the" (data/next-token-table.ts),
- * not read out of a trained model. Temperature reshapes every branch point
+ * numbers come from a small next-token table: the built-in ones are
+ * ILLUSTRATIVE, written by hand for "The cat sat on the" and "I love to eat"
+ * (data/next-token-table.ts), not read out of a trained model. Each child shows
+ * its probability in a pill just before the token; branches run only in the
+ * gaps between columns, so no branch crosses a label, and no text is under 16 px. Temperature reshapes every branch point
  * (p^(1/T), renormalised, by the shared softmax); T = 0 always takes the favourite.
  *
- * @attr prompt - the starting text (default "The cat sat on the")
+ * @attr prompt - the starting text (default "The cat sat on the"); "The cat sat on the" and "I love to eat"
+ *   have built-in tables, any other prompt needs a `table`
  * @attr table - JSON {"context": {"token": probability, …}, …}; a context matches the END of the
  *   text so far, the longest matching key wins; probabilities are rescaled to sum 1 per context;
  *   "." "!" "?" end a sentence. Write it in single quotes: table='{"mat": {".": 0.6, "and": 0.4}}'
@@ -62,14 +70,15 @@ export class SamplingTree extends DemoElement {
   static override styles = [
     DemoElement.styles,
     css`
-      .layout { display: grid; grid-template-columns: ${W}px 1fr; gap: 0 1em; align-items: start; }
+      /* the tree's column is as wide as its drawing (at least W px, more for a deep tree); the runs keep at least 240 px */
+      .layout { display: grid; grid-template-columns: minmax(0, max-content) minmax(240px, 1fr); gap: 0 1em; align-items: start; }
       ol { margin: 0; padding-left: 1.4em; font-size: 0.85em; }
       ol li { margin: 0.12em 0; }
       ol li.latest { color: #a15c00; font-weight: 600; }
-      .prob { color: var(--muted); font-size: 0.85em; font-variant-numeric: tabular-nums; }
+      .prob { color: var(--muted); font-size: 0.95em; font-variant-numeric: tabular-nums; }
       h4 { margin: 0.1em 0 0.2em; font-size: 0.8em; color: var(--muted); font-weight: 600; }
       .greedy { color: var(--bad); font-weight: 600; }
-      .note { font-size: 0.7em; color: var(--muted); margin-top: 0.4em; }
+      .note { font-size: 0.75em; color: var(--muted); margin-top: 0.4em; }
     `,
   ];
 
@@ -123,7 +132,7 @@ export class SamplingTree extends DemoElement {
   override willUpdate(changed: Map<PropertyKey, unknown>): void {
     this.v = this.readParams(PARAMS);
     if (changed.has('temperature')) this._temperature = null;
-    if (changed.has('table') || !this.parsed) this.parseTableAttr();
+    if (changed.has('table') || changed.has('prompt') || !this.parsed) this.parseTableAttr();
     const key = JSON.stringify([this.v.prompt, this.v.table, this.v.runs, this.v.maxDepth, this.seed, this.currentTemperature]);
     if (key !== this.wantedKey) {
       this.wantedKey = key;
@@ -134,11 +143,12 @@ export class SamplingTree extends DemoElement {
 
   private parseTableAttr(): void {
     this.tableError = null;
+    const builtIn = BUILT_IN_TABLES[this.v.prompt.trim()] ?? DEFAULT_TABLE;
     try {
-      this.parsed = parseTable(this.v.table.trim() ? this.v.table : DEFAULT_TABLE);
+      this.parsed = parseTable(this.v.table.trim() ? this.v.table : builtIn);
     } catch (e) {
       this.tableError = `table: ${(e as Error).message}. Using the built-in table instead.`;
-      this.parsed = parseTable(DEFAULT_TABLE);
+      this.parsed = parseTable(builtIn);
     }
   }
 
@@ -230,6 +240,7 @@ export class SamplingTree extends DemoElement {
 
   protected override renderDemo() {
     const t = this.currentTemperature;
+    const tree = this._tree ? this.renderTree(this._tree) : html`<span class="muted">…</span>`;
     const promptKnown = this.parsed ? lookup(this.parsed, this.v.prompt).length > 0 : true;
     return html`
       ${this.tableError || !promptKnown
@@ -247,7 +258,7 @@ export class SamplingTree extends DemoElement {
         ${t === 0 ? html`<span class="greedy">greedy: every run is the same</span>` : nothing}
       </div>
       <div class="layout">
-        <div part="tree">${this._tree ? this.renderTree(this._tree) : html`<span class="muted">…</span>`}</div>
+        <div part="tree">${tree}</div>
         <div part="runs">
           <h4>runs (latest in orange; probability of the whole path)</h4>
           ${this._paths.length
@@ -263,25 +274,34 @@ export class SamplingTree extends DemoElement {
 
   private renderTree(root: TreeNode) {
     const placed = layout(root);
+    const family = getComputedStyle(this).fontFamily || 'sans-serif';
+    const textWidth = (text: string, font: number, bold: boolean) => measure(text, font, bold, family);
     const rows = Math.max(1, ...placed.map((p) => p.row + 1));
     const depth = Math.max(1, ...placed.map((p) => p.depth));
-    const rowH = Math.min(46, (H - 20) / rows);
-    let font = Math.max(14, Math.min(20, rowH * 0.55));
-    let rootFont = Math.max(font, 18);
-    // the prompt's width, so a long prompt is not cut off on the left (bold text ≈ 0.6 em a character)
-    const rootWidth = (f: number) => Math.min(320, Math.max(80, root.text.length * f * 0.6)) + 6;
-    // each column as wide as its longest token (+ visit count and edge gap); shrink the text if the row is too long
-    const widths = (f: number) => Array.from({ length: depth + 1 }, (_, d) =>
-      Math.max(0, ...placed.filter((p) => p.depth === d).map((p) => tokenWidth(p.node.token, f) + 40)));
-    const total = (f: number, rf: number) => rootWidth(rf) + 30 + widths(f).slice(1).reduce((a, b) => a + b, 0);
-    const shrink = Math.min(1, W / total(font, rootFont));
-    font *= shrink;
-    rootFont *= shrink;
-    const ROOT_W = rootWidth(rootFont);
-    const colX = [ROOT_W, ROOT_W + 30];
-    widths(font).slice(1).forEach((w, i) => colX.push(colX[i + 1]! + w));
+    // Rows as tall as the box allows (34–60 px); fonts follow, never under 16 px at 1:1 scale.
+    const rowH = Math.max(34, Math.min(60, (H - 20) / rows));
+    const fit = (scale: number) => {
+      const font = Math.max(MIN_FONT, Math.min(24, rowH * 0.46) * scale);
+      const pFont = Math.max(MIN_FONT, font * 0.82);
+      const vFont = Math.max(MIN_FONT, font * 0.75);
+      const rootFont = Math.max(font, 22 * scale, MIN_FONT);
+      const pillW = 4 * pFont * 0.62 + 12;
+      // a node: [probability pill] token ×visits
+      const nodeW = (p: Placed) => pillW + 6 + textWidth(p.node.token, font, p.node.visits > 0)
+        + (p.node.visits ? 6 + textWidth(`×${p.node.visits}`, vFont, false) : 0);
+      const rootW = textWidth(root.text, rootFont, true);
+      const colW = Array.from({ length: depth + 1 }, (_, d) => (d === 0 ? rootW : Math.max(0, ...placed.filter((p) => p.depth === d).map(nodeW))));
+      const total = colW.reduce((a, b) => a + b, 0) + GAP * depth + 8;
+      return { font, pFont, vFont, rootFont, pillW, nodeW, colW, total };
+    };
+    let f = fit(1);
+    if (f.total > W) f = fit(W / f.total);
+    const width = Math.ceil(Math.max(W, f.total));
+    // column d starts at colX[d]; edges run in the gaps between columns, so no branch crosses a label
+    const colX = [4];
+    f.colW.forEach((w, d) => colX.push(colX[d]! + w + GAP));
     const y = (p: Placed) => 10 + (p.row + 0.5) * rowH;
-    const x = (p: Placed) => colX[p.depth]!;
+    const height = Math.max(H, rows * rowH + 20);
     const latest = new Set<TreeNode>();
     const last = this._paths[this._paths.length - 1];
     if (last) {
@@ -292,19 +312,36 @@ export class SamplingTree extends DemoElement {
       }
     }
     const link = linkHorizontal<unknown, [number, number]>().source((d: any) => d[0]).target((d: any) => d[1]);
-    return html`<svg class="chart tree" viewBox="0 0 ${W} ${Math.max(H, rows * rowH + 20)}" width="100%" role="img" aria-label="sampling tree">
+    const edgeColour = (p: Placed) => (latest.has(p.node) ? palette.orange : p.node.visits ? palette.blue : palette.grey);
+    const edgeWidth = (p: Placed) => (latest.has(p.node) ? 4 : p.node.visits ? 1.5 + Math.min(4, p.node.visits) : 1.2);
+    return html`<svg class="chart tree" viewBox="0 0 ${width} ${height}" width=${width} height=${height} role="img" aria-label="sampling tree">
       ${placed.filter((p) => p.parent).map((p) => {
-        const from: [number, number] = [x(p.parent!) + (p.parent!.depth === 0 ? 8 : tokenWidth(p.parent!.node.token, font) + 6), y(p.parent!)];
-        const to: [number, number] = [x(p) - 4, y(p)];
-        const hot = latest.has(p.node);
-        return svg`<path d=${link([from, to] as never) ?? ''} fill="none" stroke=${hot ? palette.orange : p.node.visits ? palette.blue : palette.grey}
-            stroke-width=${hot ? 4 : p.node.visits ? 1.5 + Math.min(4, p.node.visits) : 1.2} opacity=${p.node.visits ? 1 : 0.55}></path>
-          ${p.depth === 1 || p.node.visits ? svg`<text x=${to[0] - 6} y=${to[1] - 5} text-anchor="end" font-size=${font * 0.66} fill="currentColor" opacity="0.8">${p.node.pT.toFixed(2)}</text>` : nothing}`;
+        const parent = p.parent!;
+        const ownEnd = parent.depth === 0 ? colX[0]! + f.colW[0]! + 6 : colX[parent.depth]! + f.nodeW(parent) + 8;
+        const colEnd = Math.max(ownEnd, colX[parent.depth]! + f.colW[parent.depth]! + 8);
+        const to: [number, number] = [colX[p.depth]! - 2, y(p)];
+        const stroke = edgeColour(p);
+        const sw = edgeWidth(p);
+        const op = p.node.visits ? 1 : 0.55;
+        // a straight run inside the parent's own row, then the curve in the empty gap
+        return svg`${colEnd > ownEnd ? svg`<line x1=${ownEnd} y1=${y(parent)} x2=${colEnd} y2=${y(parent)} stroke=${stroke} stroke-width=${sw} opacity=${op}></line>` : nothing}
+          <path d=${link([[colEnd, y(parent)], to] as never) ?? ''} fill="none" stroke=${stroke} stroke-width=${sw} opacity=${op}></path>`;
       })}
-      ${placed.map((p) => p.depth === 0
-        ? svg`<text x=${ROOT_W} y=${y(p)} dy="0.35em" text-anchor="end" font-size=${rootFont} font-weight="700" fill="currentColor">${p.node.text}</text>`
-        : svg`<text x=${x(p)} y=${y(p)} dy="0.35em" font-size=${font} font-weight=${p.node.visits ? 700 : 400}
-            fill=${latest.has(p.node) ? '#a15c00' : 'currentColor'} opacity=${p.node.visits ? 1 : 0.6}>${p.node.token}${p.node.visits ? svg`<tspan font-size=${font * 0.62} font-weight="400" dx="3">×${p.node.visits}</tspan>` : nothing}</text>`)}
+      ${placed.map((p) => {
+        if (p.depth === 0) {
+          return svg`<text x=${colX[0]! + f.colW[0]!} y=${y(p)} dy="0.35em" text-anchor="end" font-size=${f.rootFont} font-weight="700" fill="currentColor">${p.node.text}</text>`;
+        }
+        const x0 = colX[p.depth]!;
+        const hot = latest.has(p.node);
+        const seen = p.node.visits > 0;
+        const pillH = f.pFont * 1.35;
+        return svg`<g class="node" opacity=${seen ? 1 : 0.7}>
+          <rect x=${x0} y=${y(p) - pillH / 2} width=${f.pillW} height=${pillH} rx=${pillH / 2} fill="var(--bg, #fff)" stroke=${hot ? palette.orange : seen ? palette.blue : palette.grey} stroke-width="1.5"></rect>
+          <text class="p" x=${x0 + f.pillW / 2} y=${y(p)} dy="0.35em" text-anchor="middle" font-size=${f.pFont} fill="currentColor">${p.node.pT.toFixed(2)}</text>
+          <text class="token" x=${x0 + f.pillW + 6} y=${y(p)} dy="0.35em" font-size=${f.font} font-weight=${seen ? 700 : 400}
+            fill=${hot ? '#a15c00' : 'currentColor'}>${p.node.token}${seen ? svg`<tspan font-size=${f.vFont} font-weight="400" dx="4">×${p.node.visits}</tspan>` : nothing}</text>
+        </g>`;
+      })}
     </svg>`;
   }
 }
@@ -324,9 +361,14 @@ function layout(root: TreeNode): Placed[] {
   return out;
 }
 
-/** Rough text width, for starting an edge just right of a token. */
-function tokenWidth(token: string, font: number): number {
-  return token.length * font * 0.58 + 22;
+let measureCtx: CanvasRenderingContext2D | null | undefined;
+
+/** Rendered width of a label in the tree's font (canvas measureText; a rough estimate where no canvas exists). */
+function measure(text: string, font: number, bold: boolean, family: string): number {
+  if (measureCtx === undefined) measureCtx = typeof document === 'undefined' ? null : document.createElement('canvas').getContext('2d');
+  if (!measureCtx) return [...text].length * font * (bold ? 0.68 : 0.6);
+  measureCtx.font = `${bold ? 700 : 400} ${font}px ${family}`;
+  return measureCtx.measureText(text).width;
 }
 
 function formatP(p: number): string {

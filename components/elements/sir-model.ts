@@ -2,7 +2,7 @@ import { css, html } from 'lit';
 import { lineChart } from '../charts/line-chart.js';
 import { palette } from '../charts/colors.js';
 import { NYC_CASES, NYC_SOURCE, nycDate } from '../data/nyc-spring-2020.js';
-import { simulateSir, SirFitter, type SirFitState, type SirRun } from '../models/sir.js';
+import { fitSirPlain, simulateSir, SirFitter, type SirFitState, type SirRun } from '../models/sir.js';
 import { DemoElement } from '../runtime/demo-element.js';
 import { LoopController } from '../runtime/loop.js';
 import { param, propertiesOf, type ParamValues } from '../runtime/params.js';
@@ -50,8 +50,15 @@ const shortDate = (day: number) => {
  * with TensorFlow.js gradients taken through every Runge–Kutta step, until the
  * curve sits on the data, and reports the fitted R₀ and the loss.
  *
- * @attr beta - transmission rate per day, 0.01 to 3 (default 0.3)
- * @attr gamma - recovery rate per day, 0.01 to 3 (default 0.4)
+ * First screen and print: the fitted state. The attributes are the fit's
+ * starting guess; the element opens on the result of the same 100 Adam steps
+ * from there, computed once in plain JavaScript (float64, forward-mode
+ * gradients: milliseconds, where the TensorFlow.js fit takes seconds), so the
+ * wave, its curves and its R₀ are on screen before any click. "reset" puts
+ * the sliders back on the attributes (the unfitted guess) to drag or fit live.
+ *
+ * @attr beta - transmission rate per day of the starting guess, 0.01 to 3 (default 0.3)
+ * @attr gamma - recovery rate per day of the starting guess, 0.01 to 3 (default 0.4)
  * @attr population - N, 1,000 to 1e9 (default 250,000: the people the case counts could see)
  * @attr initial-infected - infected on 29 Feb 2020, 0.1 to 1e6 (default 10)
  * @attr fit-days - how many days from 29 Feb the fit uses, 10 to 123 (default 123, the whole wave)
@@ -59,7 +66,8 @@ const shortDate = (day: number) => {
  * @prop knobs - {beta, gamma, population, initialInfected}: the values drawn now
  * @prop r0 - number: β/γ
  * @prop run - {S, I, R, newCases}: the curves drawn (people, per day)
- * @prop fitState - {beta, gamma, initialInfected, r0, loss, rmse, step} of the current or last fit, else null
+ * @prop fitState - {beta, gamma, initialInfected, r0, loss, rmse, step} of the current or last fit (on first
+ *   screen the fit from the attributes, 100 steps), else null (after reset or a slider move)
  * @prop loss - number: relative mean squared error of the drawn curve on the fitted days
  * @method fit(steps) - runs steps of the fit now (no animation), resolves to fitState
  * @fires sir-model-change - detail {beta, gamma, population, initialInfected, r0} after a user change
@@ -79,7 +87,7 @@ export class SirModel extends DemoElement {
       .status { font-size: 0.8em; }
       .grows { color: var(--bad); font-weight: 700; }
       .dies { color: var(--good); font-weight: 700; }
-      .source { font-size: 0.62em; color: var(--muted); margin-top: 0.2em; }
+      .source { font-size: max(16px, 0.62em); color: var(--muted); margin-top: 0.2em; }
     `,
   ];
 
@@ -159,10 +167,10 @@ export class SirModel extends DemoElement {
     this.p = this.readParams(PARAMS);
     const attrKey = JSON.stringify(this.p);
     if (attrKey !== this.attrKey) {
-      // New attributes: start over from them.
+      // New attributes: start over from them, showing where the fit from them ends.
       this.attrKey = attrKey;
       this.stopFit();
-      this._knobs = this.fromParams();
+      this.showFitted();
     }
     const key = JSON.stringify(this._knobs);
     if (key !== this.wantedKey && !this.loop.playing) {
@@ -193,6 +201,22 @@ export class SirModel extends DemoElement {
   private stopFit(): void {
     this.loop.pause();
     this.fitter = null;
+  }
+
+  /**
+   * The fitted state: MAX_FIT_STEPS Adam steps from the attributes, in plain
+   * JavaScript (the same loss and update as the live fit; see fitSirPlain).
+   */
+  private showFitted(): void {
+    const start = this.fromParams();
+    const fit = fitSirPlain({
+      cases: NYC_CASES.slice(0, this.p.fitDays),
+      population: start.population,
+      start: { beta: start.beta, gamma: start.gamma, initialInfected: start.initialInfected },
+      learningRate: this.p.learningRate,
+    }, MAX_FIT_STEPS);
+    this._fit = fit;
+    this._knobs = { beta: fit.beta, gamma: fit.gamma, population: start.population, initialInfected: Math.min(fit.initialInfected, start.population / 2) };
   }
 
   /** Starts a fit from the current slider values. */
@@ -343,7 +367,7 @@ export class SirModel extends DemoElement {
       </div>
       <div class="controls">
         <button class="primary fit" @click=${this.toggleFit}>${this.loop.playing ? '❚❚ pause' : '▶ fit to NYC'}</button>
-        <button class="reset" @click=${this.reset}>reset</button>
+        <button class="reset" @click=${this.reset} title="back to the starting guess β = ${this.p.beta}, γ = ${this.p.gamma}">reset</button>
         <span class="value loss">loss ${loss == null ? '…' : loss.toFixed(3)}</span>
         ${fit
           ? html`<span class="muted status fit-status">Adam step ${fit.step}${fit.step >= MAX_FIT_STEPS ? ' (done)' : ''} · typical miss ${fmt(fit.rmse)} cases/day · fitted R₀ = ${fit.r0.toFixed(2)}</span>`

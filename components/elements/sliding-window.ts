@@ -230,6 +230,13 @@ export class SlidingWindow extends DemoElement {
     this.userChanged();
   }
 
+  /** A presenter's clicker moves the window to the next (context → next word) pair. */
+  protected override clickerStep(): boolean {
+    if (this.pairs.length < 2) return false;
+    this.step(1);
+    return true;
+  }
+
   private step(delta: number): void {
     const n = this.pairs.length;
     this._selected = (this.selected + delta + n) % n;

@@ -1,9 +1,16 @@
 import { css, html, nothing } from 'lit';
 import { barChart } from '../charts/bar-chart.js';
 import { decode, entropy, sampleMany, type Decoded, type Entropy } from '../models/sampling.js';
+import { bigramLogits, type BigramLogits } from '../models/bigram-logits.js';
+import { CORPUS_NAMES, loadCorpus } from '../data/load-corpus.js';
 import { DemoElement } from '../runtime/demo-element.js';
 import { param, propertiesOf, type ParamValues } from '../runtime/params.js';
 import type { Rng } from '../runtime/rng.js';
+
+/** Context characters for source="bigram": '.' (the start of a name) and a–z, the names-en vocabulary. */
+const BIGRAM_CONTEXTS = ['.', ...'abcdefghijklmnopqrstuvwxyz'] as const;
+/** Add-k smoothing of the bigram counts, so no next character has ln 0. */
+const BIGRAM_SMOOTHING = 1;
 
 const PARAMS = {
   logits: param.numbers({ fallback: [2, 1, 0.5, 0.1], minLength: 1, maxLength: 40 }),
@@ -12,6 +19,11 @@ const PARAMS = {
   topK: param.int({ fallback: 0, min: 0, max: 1000, attribute: 'top-k' }),
   topP: param.number({ fallback: 1, min: 0, max: 1, attribute: 'top-p' }),
   samples: param.int({ fallback: 100, min: 1, cap: 10000 }),
+  decimals: param.int({ fallback: 2, min: 0, max: 4 }),
+  controls: param.oneOf(['all', 'temperature'] as const, 'all'),
+  source: param.oneOf(['logits', 'bigram'] as const, 'logits'),
+  corpus: param.oneOf(CORPUS_NAMES as readonly string[], 'names-en'),
+  context: param.oneOf(BIGRAM_CONTEXTS, 'a'),
 };
 
 export interface SoftmaxChangeDetail {
@@ -40,6 +52,14 @@ export interface SoftmaxChangeDetail {
  * @attr top-k - keep the k most likely tokens (default 0 = off)
  * @attr top-p - keep the smallest set of top tokens whose mass reaches p, 0 to 1 (default 1 = off)
  * @attr samples - draws per click of "sample" (default 100, capped at 10,000)
+ * @attr decimals - digits after the point on the bars, 0 to 4 (default 2; 3 shows 0.375 as it is)
+ * @attr controls - "all" (default) or "temperature": only the temperature slider and the samples, no top-k / top-p
+ *   sliders and no entropy readout (for a deck that has not introduced them yet)
+ * @attr source - "logits" (default: the `logits` attribute) or "bigram": the logits are ln P(next | context) of a
+ *   character bigram model counted in the page on the `corpus` (add-1 smoothing), the bars sorted by probability,
+ *   labelled with the next character ("end" = the name ends); the corpus is named on screen and a menu changes the context
+ * @attr corpus - with source="bigram": a bundled name corpus (default "names-en", 8,405 English first names)
+ * @attr context - with source="bigram": the character before the one predicted, "." (start of a name) or a–z (default "a")
  * @attr seed - seed for sampling (default 42)
  * @prop probabilities - number[]: the final distribution (after temperature, top-k, top-p, renormalisation)
  * @prop tempered - number[]: softmax(logits / T) before any cut
@@ -47,6 +67,8 @@ export interface SoftmaxChangeDetail {
  * @prop entropy - {nats, bits, effectiveChoices} of the final distribution
  * @prop sampleCounts - number[] | null: counts of the last sampling
  * @prop currentTemperature, currentTopK, currentTopP - the values applied (slider or attribute)
+ * @prop logitsShown - number[]: the logits in use (the attribute's, or the bigram row's, sorted); labelsShown - string[]
+ * @prop bigram - {corpus, context, total, pairs} with source="bigram", else null
  * @prop ready - Promise<void>: resolves when the first state is drawn
  * @method sample(n?) - draws n tokens (default `samples`), shows their histogram, returns their labels
  * @fires softmax-change - detail {temperature, topK, topP, probabilities, kept} after each change
@@ -70,6 +92,8 @@ export class SoftmaxTemperature extends DemoElement {
       .swatch.kept { background: var(--accent); }
       .swatch.cut { background: var(--accent); opacity: 0.3; }
       .swatch.drawn { border: 3px dashed #e69f00; }
+      .source { display: flex; flex-wrap: wrap; gap: 0.2em 1em; align-items: center; font-size: 0.9em; margin: 0 0 0.2em; }
+      .source select { font: inherit; }
     `,
   ];
 
@@ -80,6 +104,8 @@ export class SoftmaxTemperature extends DemoElement {
     _topP: { state: true },
     _decoded: { state: true },
     _counts: { state: true },
+    _context: { state: true },
+    _bigram: { state: true },
   };
 
   declare logits: string | number[] | undefined;
@@ -88,6 +114,13 @@ export class SoftmaxTemperature extends DemoElement {
   declare topK: string | number | undefined;
   declare topP: string | number | undefined;
   declare samples: string | number | undefined;
+  declare decimals: string | number | undefined;
+  declare controls: string | undefined;
+  declare source: string | undefined;
+  declare corpus: string | undefined;
+  declare context: string | undefined;
+  declare _context: string | null;
+  declare _bigram: { key: string; logits: number[]; labels: string[]; row: BigramLogits } | null;
   declare _temperature: number | null;
   declare _topK: number | null;
   declare _topP: number | null;
@@ -108,6 +141,36 @@ export class SoftmaxTemperature extends DemoElement {
     this._topP = null;
     this._decoded = null;
     this._counts = null;
+    this._context = null;
+    this._bigram = null;
+  }
+
+  private get bigramMode(): boolean {
+    return this.p?.source === 'bigram';
+  }
+
+  /** The context character applied (menu or attribute). */
+  get currentContext(): string {
+    return this._context ?? this.p?.context ?? 'a';
+  }
+
+  private bigramKey(): string {
+    return JSON.stringify([this.p.corpus, this.currentContext]);
+  }
+
+  /** The logits in use: the attribute's, or the bigram row's (sorted, most likely first). */
+  get logitsShown(): number[] {
+    if (!this.bigramMode) return [...(this.p?.logits ?? [])];
+    return this._bigram?.key === this.bigramKey() ? [...this._bigram.logits] : [];
+  }
+
+  get labelsShown(): string[] {
+    return this.labelsFor(this.logitsShown.length);
+  }
+
+  get bigram(): { corpus: string; context: string; total: number; pairs: number } | null {
+    const b = this._bigram;
+    return this.bigramMode && b ? { corpus: this.p.corpus, context: this.currentContext, total: b.row.total, pairs: b.row.pairs } : null;
   }
 
   /** The final distribution: temperature, top-k, top-p, renormalised. */
@@ -156,12 +219,39 @@ export class SoftmaxTemperature extends DemoElement {
     if (changed.has('topK')) this._topK = null;
     if (changed.has('topP')) this._topP = null;
     if (changed.has('seed')) this.sampler = null;
-    const key = JSON.stringify([this.p.logits, this.currentTemperature, this.currentTopK, this.currentTopP]);
+    if (changed.has('context')) this._context = null;
+    if (this.bigramMode && this._bigram?.key !== this.bigramKey()) {
+      // The logits come from a model counted in the page: count first, then decode.
+      const bkey = this.bigramKey();
+      if (this.wantedKey !== `bigram:${bkey}`) {
+        this.wantedKey = `bigram:${bkey}`;
+        this.markBusy();
+        void this.guard(() => this.countBigrams(bkey));
+      }
+      return;
+    }
+    const logits = this.logitsShown;
+    const key = JSON.stringify([logits, this.currentTemperature, this.currentTopK, this.currentTopP]);
     if (key !== this.wantedKey) {
       this.wantedKey = key;
       this.markBusy();
-      void this.guard(() => this.compute(key, this.p.logits));
+      void this.guard(() => this.compute(key, logits));
     }
+  }
+
+  private async countBigrams(bkey: string): Promise<void> {
+    await this.tf();
+    const corpus = await loadCorpus({ corpus: this.p.corpus, src: '', inline: '' });
+    const row = await bigramLogits(corpus, this.currentContext, BIGRAM_SMOOTHING);
+    if (bkey !== this.bigramKey()) return;
+    const order = row.logits.map((_, i) => i).sort((a, b) => row.logits[b]! - row.logits[a]! || a - b);
+    this._bigram = {
+      key: bkey,
+      row,
+      logits: order.map((i) => row.logits[i]!),
+      labels: order.map((i) => (row.vocab[i] === '.' ? 'end' : row.vocab[i]!)),
+    };
+    this.wantedKey = ''; // decode the new logits on the next update
   }
 
   private async compute(key: string, logits: number[]): Promise<void> {
@@ -195,11 +285,12 @@ export class SoftmaxTemperature extends DemoElement {
   }
 
   override getSyncState(): unknown {
-    return { temperature: this.currentTemperature, topK: this.currentTopK, topP: this.currentTopP, counts: this._counts };
+    return { temperature: this.currentTemperature, topK: this.currentTopK, topP: this.currentTopP, counts: this._counts, context: this._context };
   }
 
   override applySyncState(state: unknown): void {
-    const s = state as { temperature?: unknown; topK?: unknown; topP?: unknown; counts?: unknown } | null;
+    const s = state as { temperature?: unknown; topK?: unknown; topP?: unknown; counts?: unknown; context?: unknown } | null;
+    if (typeof s?.context === 'string' && (BIGRAM_CONTEXTS as readonly string[]).includes(s.context)) this._context = s.context;
     const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
     if (finite(s?.temperature)) this._temperature = s.temperature;
     if (finite(s?.topK)) this._topK = s.topK;
@@ -209,30 +300,38 @@ export class SoftmaxTemperature extends DemoElement {
   }
 
   private labelsFor(n: number): string[] {
+    if (this.bigramMode) return this._bigram ? this._bigram.labels.slice(0, n) : [];
     return Array.from({ length: n }, (_, i) => this.p.labels[i] ?? `t${i + 1}`);
   }
 
   protected override renderDemo() {
     const t = this.currentTemperature;
     const d = this._decoded;
-    const n = this.p.logits.length;
+    const shownLogits = this.logitsShown;
+    if (this.bigramMode && !shownLogits.length) return html`<div class="muted">counting bigrams in the names…</div>`;
+    const n = shownLogits.length;
     // Kept tokens: renormalised probability. Cut tokens: faded, at the height they had before the cut.
-    const values = d ? d.probabilities.map((v, i) => (d.kept[i] ? v : d.tempered[i]!)) : this.p.logits.map(() => 0);
+    const values = d ? d.probabilities.map((v, i) => (d.kept[i] ? v : d.tempered[i]!)) : shownLogits.map(() => 0);
     const total = this._counts?.reduce((a, b) => a + b, 0) ?? 0;
     const cutting = this.currentTopK > 0 && this.currentTopK < n || this.currentTopP < 1;
     return html`
       <div class="formula" part="formula">
         p<sub>i</sub> =
         <span class="frac"><span>exp(z<sub>i</sub> / T)</span><span>Σ<sub>j</sub> exp(z<sub>j</sub> / T)</span></span>
-        <span class="muted">&nbsp;with z = [${shortList(this.p.logits)}], then top-k, top-p, renormalise</span>
+        ${this.bigramMode
+          ? html`<span class="muted">&nbsp;with z<sub>j</sub> = ln P(j | "${this.currentContext === '.' ? 'start' : this.currentContext}"), then top-k, top-p, renormalise</span>`
+          : html`<span class="muted">&nbsp;with z = [${shortList(this.p.logits)}]${this.p.controls === 'all' ? ', then top-k, top-p, renormalise' : ''}</span>`}
       </div>
+      ${this.bigramMode && this._bigram ? this.renderSource(this._bigram.row) : nothing}
       ${barChart({
         values,
         labels: this.labelsFor(n),
         width: 1100,
-        height: 260,
+        height: this.bigramMode ? 210 : 260,
         max: 1,
         kept: d?.kept,
+        // 27 bars of a bigram row: whole percents fit above each bar; two decimals would collide.
+        format: this.bigramMode ? (v: number) => `${Math.round(v * 100)}%` : (v: number) => v.toFixed(this.p.decimals),
         overlay: this._counts && total ? this._counts.map((c) => c / total) : undefined,
         title: 'probabilities',
       })}
@@ -245,21 +344,34 @@ export class SoftmaxTemperature extends DemoElement {
           <input type="range" min="0" max="3" step="0.05" .value=${String(t)} @input=${(e: Event) => this.onSlider('_temperature', e)} aria-label="temperature" />
           <span class="value t">${t.toFixed(2)}</span>
         </label>
-        <label>top-k
+        ${this.p.controls === 'all' ? html`<label>top-k
           <input type="range" min="0" max=${n} step="1" .value=${String(Math.min(this.currentTopK, n))} @input=${(e: Event) => this.onSlider('_topK', e)} aria-label="top-k" />
           <span class="value t">${this.currentTopK > 0 && this.currentTopK < n ? this.currentTopK : 'off'}</span>
         </label>
         <label>top-p
           <input type="range" min="0.05" max="1" step="0.01" .value=${String(this.currentTopP)} @input=${(e: Event) => this.onSlider('_topP', e)} aria-label="top-p" />
           <span class="value t">${this.currentTopP < 1 ? this.currentTopP.toFixed(2) : 'off'}</span>
-        </label>
+        </label>` : nothing}
       </div>
       <div class="stats" part="stats">
         <span><button class="primary" @click=${this.onSample} ?disabled=${!d}>sample ${this.p.samples}</button>
           ${total ? html`<button @click=${() => { this._counts = null; this.publishState(); }}>clear</button>` : nothing}</span>
-        ${d ? this.renderStats(d, n) : nothing}
+        ${d && this.p.controls === 'all' ? this.renderStats(d, n) : nothing}
+        ${d && this.p.controls !== 'all' && this.currentTemperature === 0 ? html`<span class="greedy">T = 0: greedy, always the top token</span>` : nothing}
       </div>
     `;
+  }
+
+  /** Where the logits come from (source="bigram"), and the context menu. */
+  private renderSource(row: BigramLogits) {
+    const names = this.p.corpus === 'names-en' ? '8,405 English first names (names-en)' : `the corpus ${this.p.corpus}`;
+    return html`<div class="source" part="source">
+      <label>next character after
+        <select aria-label="context" @change=${(e: Event) => { this._context = (e.target as HTMLSelectElement).value; this.publishState(); }}>
+          ${BIGRAM_CONTEXTS.map((c) => html`<option value=${c} ?selected=${c === this.currentContext}>${c === '.' ? 'start of a name' : `"${c}"`}</option>`)}
+        </select></label>
+      <span class="muted">counted in this page from ${names}: ${row.total.toLocaleString('en-US')} pairs, add-1</span>
+    </div>`;
   }
 
   private renderStats(d: Decoded, n: number) {

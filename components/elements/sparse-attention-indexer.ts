@@ -46,8 +46,10 @@ interface Setup {
  * of n: the share of work saved is 1 − k/n. The task hides a topic behind
  * every word (fruit, weather, tools, …); the relevant past words are the ones
  * sharing the current word's topic (marked with an orange bar). W_Q and W_K
- * start random and are trained by gradient descent; recall@k — the share of
- * relevant words kept, out of as many as k allows — climbs from chance to ~1.
+ * start random and are trained by gradient descent; the score shown is
+ * hits@k ÷ min(k, relevant): relevant words kept, out of as many as k allows.
+ * It is not recall (hits ÷ relevant), which cannot reach 1 when more words are
+ * relevant than k keeps; it climbs from chance to ~1.
  *
  * @attr context - number of past tokens n, 8 to 256 (default 64)
  * @attr k - tokens kept, 1 to 256 (default 8); the slider changes it live
@@ -55,7 +57,8 @@ interface Setup {
  * @attr learning-rate - Adam step size, 0.001 to 0.5 (default 0.02)
  * @attr seed - embeddings, initial weights and contexts (default 42)
  * @prop kept - positions kept (best first); scores - index score of every past position
- * @prop recall - recall@k on the context shown; heldOutRecall - mean recall@k on 24 held-out contexts
+ * @prop recall - hits@k ÷ min(k, relevant) on the context shown (named recall for history; not hits ÷ relevant);
+ *   heldOutRecall - its mean on 24 held-out contexts
  * @prop saved - 1 − k/n; trainedSteps - training steps done; tokens - the past words; current - the current word
  * @fires sparse-indexer-change - detail {k, recall, heldOutRecall, saved, trainedSteps} after each refresh
  * @csspart frame - the box; context - the word chips; side - formula, numbers, chart and controls
@@ -66,20 +69,20 @@ export class SparseAttentionIndexer extends DemoElement {
     DemoElement.styles,
     css`
       .layout { display: grid; grid-template-columns: minmax(0, 1fr) 400px; gap: 0 1em; align-items: start; }
-      .chips { display: flex; flex-wrap: wrap; gap: 5px; font-size: 0.76em; line-height: 1.1; }
+      .chips { display: flex; flex-wrap: wrap; gap: 5px; font-size: max(16px, 0.76em); line-height: 1.1; }
       .chip { padding: 0.18em 0.35em 0.28em; border-radius: 5px; border: 2px solid transparent; color: #6b7480; background: #f1f3f6; position: relative; }
       .chip.kept { background: var(--accent); color: white; border-color: var(--accent); font-weight: 600; }
       .chip.rel::after { content: ''; position: absolute; left: 3px; right: 3px; bottom: 1px; height: 3px; border-radius: 2px; background: #e69f00; }
       .chip.current { background: #111; color: white; font-weight: 700; }
-      .legend { font-size: 0.7em; color: var(--muted); margin-top: 0.5em; display: flex; gap: 1.2em; flex-wrap: wrap; align-items: center; }
+      .legend { font-size: max(16px, 0.7em); color: var(--muted); margin-top: 0.5em; display: flex; gap: 1.2em; flex-wrap: wrap; align-items: center; }
       .legend .chip { font-size: 0.95em; }
       .saved { margin-bottom: 0.15em; font-size: 0.9em; }
-      .note { font-size: 0.62em; color: var(--muted); margin-bottom: 0.2em; }
+      .note { font-size: max(16px, 0.62em); color: var(--muted); margin-bottom: 0.2em; }
       .big { font-size: 1.35em; font-weight: 700; color: var(--accent); font-variant-numeric: tabular-nums; }
-      .nums { display: grid; grid-template-columns: auto auto; gap: 0 0.8em; font-size: 0.66em; align-items: baseline; margin: 0.2em 0 0.3em; }
+      .nums { display: grid; grid-template-columns: auto auto; gap: 0 0.8em; font-size: max(16px, 0.66em); align-items: baseline; margin: 0.2em 0 0.3em; }
       .nums .v { font-variant-numeric: tabular-nums; font-weight: 600; text-align: right; }
       .controls { margin: 0.15em 0; }
-      .controls button, .controls label { font-size: 0.68em; }
+      .controls button, .controls label { font-size: max(16px, 0.68em); }
       input[type='range'] { width: 8em; }
     `,
   ];
@@ -279,6 +282,8 @@ export class SparseAttentionIndexer extends DemoElement {
     const words = s.model.vocab.words;
     const kept = new Set(v.scored.kept);
     const rank = new Map(v.scored.kept.map((p, i) => [p, i + 1]));
+    const relevant = v.ctx.relevant.filter(Boolean).length;
+    const hits = v.scored.kept.filter((i) => v.ctx.relevant[i]).length;
     return html`<div class="layout">
       <div part="context">
         <div class="chips" role="list" aria-label="past tokens, kept ones highlighted">
@@ -289,7 +294,8 @@ export class SparseAttentionIndexer extends DemoElement {
         <div class="legend">
           <span><span class="chip kept">word</span> kept (top-${v.k})</span>
           <span><span class="chip rel">word</span> same hidden topic as “${words[v.ctx.current]}” (${s.model.vocab.topics[s.model.vocab.topicOf[v.ctx.current]]})</span>
-          <span>recall@${v.k} here: <strong>${v.scored.recall.toFixed(2)}</strong></span>
+          <span>hits@${v.k} ÷ min(${v.k}, relevant) here: ${hits} ÷ ${Math.min(v.k, relevant)} = <strong>${v.scored.recall.toFixed(2)}</strong>
+            <span class="muted">(${relevant} relevant)</span></span>
         </div>
       </div>
       ${this.renderSide(v, s)}
@@ -303,21 +309,21 @@ export class SparseAttentionIndexer extends DemoElement {
       <div class="note">1 − k/n = 1 − ${v.k}/${n}: attention reads ${v.k} past tokens, not ${n}; the small indexer still scores all ${n}.</div>
       <div class="nums">
         <span>training steps</span><span class="v">${s.model.steps}</span>
-        <span>recall@${v.k}, ${HELD_OUT} held-out contexts</span><span class="v">${v.heldOut.toFixed(2)}</span>
+        <span>hits@${v.k} ÷ min(${v.k}, relevant), ${HELD_OUT} held-out contexts</span><span class="v">${v.heldOut.toFixed(2)}</span>
         <span>chance level (k/n)</span><span class="v">${(v.k / n).toFixed(2)}</span>
         <span>training loss (cross-entropy)</span><span class="v">${s.losses.length ? s.losses[s.losses.length - 1][1].toFixed(2) : '—'}</span>
       </div>
       ${s.recalls.length > 1
         ? lineChart({
-            series: [{ name: `held-out recall@${v.k}`, points: s.recalls, color: palette.blue }],
+            series: [{ name: `held-out hits@${v.k} ÷ min(${v.k}, relevant)`, points: s.recalls, color: palette.blue }],
             marks: [{ y: v.k / n, label: 'chance' }],
             width: 400,
             height: 170,
             yDomain: [0, 1.3], // headroom so the legend sits above the curve
             xLabel: 'training step',
-            title: 'held-out recall while training',
+            title: 'held-out hits@k ÷ min(k, relevant) while training',
           })
-        : html`<div class="note">Press ▶ train: gradient descent on the indexer's W<sub>Q</sub> and W<sub>K</sub>; the curve of held-out recall appears here.</div>`}
+        : html`<div class="note">Press ▶ train: gradient descent on the indexer's W<sub>Q</sub> and W<sub>K</sub>; the held-out curve appears here.</div>`}
       <div class="controls">
         <button class="primary" @click=${() => this.loop.toggle()} ?disabled=${this.still}>${this.loop.playing ? '❚❚ pause' : '▶ train'}</button>
         <button @click=${() => this.guard(() => this.train(10))}>+10</button>

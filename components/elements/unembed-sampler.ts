@@ -51,7 +51,7 @@ export class UnembedSampler extends DemoElement {
   static override styles = [
     DemoElement.styles,
     css`
-      .layout { display: grid; grid-template-columns: minmax(0, 1.15fr) minmax(0, 1fr); gap: 0.4em 1.2em; align-items: start; }
+      .layout { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: 0.4em 1.6em; align-items: start; }
       table { border-collapse: collapse; font-variant-numeric: tabular-nums; font-size: 0.9em; width: 100%; }
       th, td { padding: 0.15em 0.4em; text-align: right; }
       th { font-weight: 600; }

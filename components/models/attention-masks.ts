@@ -27,6 +27,8 @@ export interface AttentionBlock {
   /** Tokens that answer (columns). */
   keys: string[];
   mask: Mask;
+  /** True when queries and keys both begin with the source tokens (self-attention over the input): given weights apply there. */
+  overSource?: boolean;
 }
 
 /** Lower-triangular n×n: query i may see keys 0..i. */
@@ -48,12 +50,12 @@ export function allowedPairs(mask: Mask): number {
 export function blocksFor(arch: Architecture, source: string[], target: string[] = []): AttentionBlock[] {
   switch (arch) {
     case 'decoder-only':
-      return [{ label: 'self-attention (causal)', queries: source, keys: source, mask: causalMask(source.length) }];
+      return [{ label: 'self-attention (causal)', queries: source, keys: source, mask: causalMask(source.length), overSource: true }];
     case 'encoder-only':
-      return [{ label: 'self-attention (full)', queries: source, keys: source, mask: fullMask(source.length) }];
+      return [{ label: 'self-attention (full)', queries: source, keys: source, mask: fullMask(source.length), overSource: true }];
     case 'encoder-decoder':
       return [
-        { label: 'encoder self-attention (full)', queries: source, keys: source, mask: fullMask(source.length) },
+        { label: 'encoder self-attention (full)', queries: source, keys: source, mask: fullMask(source.length), overSource: true },
         { label: 'decoder self-attention (causal)', queries: target, keys: target, mask: causalMask(target.length) },
         { label: 'cross-attention (decoder → encoder)', queries: target, keys: source, mask: fullMask(target.length, source.length) },
       ];
@@ -73,19 +75,37 @@ export async function maskedAttentionWeights(q: number[][], k: number[][], mask:
   const m = k.length;
   if (n === 0 || m === 0) return q.map(() => []);
   const d = q[0].length;
+  return maskedSoftmax(dotScores(q, k, d), mask);
+}
+
+/** Scaled dot products q·k/√d as plain numbers: [n, m]. */
+function dotScores(q: number[][], k: number[][], d: number): number[][] {
+  return q.map((qi) => k.map((kj) => qi.reduce((s, v, t) => s + v * kj[t], 0) / Math.sqrt(d)));
+}
+
+/**
+ * Softmax of each row of scores over the keys its mask allows (TensorFlow.js);
+ * blocked entries are exactly 0. scores and mask: [n, m].
+ */
+export async function maskedSoftmax(scores: number[][], mask: Mask): Promise<number[][]> {
+  const n = scores.length;
+  const m = scores[0]?.length ?? 0;
+  if (n === 0 || m === 0) return scores.map(() => []);
   if (mask.length !== n || mask.some((row) => row.length !== m)) {
     throw new Error(`attention mask must be ${n}×${m}`);
   }
   if (mask.some((row) => !row.includes(1))) throw new Error('every query must be allowed at least one key');
   const w = tf.tidy(() => {
-    const scores = tf.div(tf.matMul(tf.tensor2d(q), tf.tensor2d(k), false, true), Math.sqrt(d)); // [n, m]
     const allowed = tf.cast(tf.tensor2d(mask), 'bool'); // [n, m]
-    return tf.softmax(tf.where(allowed, scores, tf.fill([n, m], BLOCKED)));
+    return tf.softmax(tf.where(allowed, tf.tensor2d(scores), tf.fill([n, m], BLOCKED)));
   });
   const flat = await w.data();
   w.dispose();
   return Array.from({ length: n }, (_, i) => Array.from(flat.subarray(i * m, (i + 1) * m)));
 }
+
+/** Floor for a given weight before its logarithm: a weight of 0 stays (almost exactly) 0. */
+const TINY = 1e-9;
 
 /**
  * Stand-in query/key vectors for a demo: a token string always gets the same
@@ -101,11 +121,18 @@ export function toyVectors(tokens: readonly string[], role: 'q' | 'k', d: number
   });
 }
 
-/** Weights for one block with the toy vectors. */
-export function blockWeights(block: AttentionBlock, seed: number, d = 8): Promise<number[][]> {
-  return maskedAttentionWeights(
-    toyVectors(block.queries, 'q', d, seed),
-    toyVectors(block.keys, 'k', d, seed),
-    block.mask,
-  );
+/**
+ * Weights for one block. Rows come from seeded toy vectors, except where
+ * `given` (rows = queries, columns = keys over the source tokens, each row
+ * summing to 1, e.g. an earlier slide's hand-set weights) covers a query of a
+ * block over the source: there the scores are ln(given), so that softmax under
+ * the mask gives the given weights with the masked ones removed and the rest
+ * rescaled to sum to 1 (w_ij / Σ_allowed w_ij). Without a mask they are the
+ * given weights themselves.
+ */
+export function blockWeights(block: AttentionBlock, seed: number, d = 8, given: number[][] | null = null): Promise<number[][]> {
+  const toy = dotScores(toyVectors(block.queries, 'q', d, seed), toyVectors(block.keys, 'k', d, seed), d);
+  const n = given && block.overSource ? given.length : 0;
+  const scores = toy.map((row, i) => (i < n ? row.map((v, j) => (j < n ? Math.log(Math.max(TINY, given![i][j])) : v)) : row));
+  return maskedSoftmax(scores, block.mask);
 }

@@ -13,6 +13,11 @@
  * - "refer": the word itself, except a pronoun ("it"), whose target is the
  *   nearest earlier creature noun ("animal", "dog", …), never an object noun
  *   ("street", "mat", …). Only the word half can tell creature from object.
+ * - "previous-first": TWO targets per row, the word one back AND the first
+ *   word of the sequence, read out by two learned readouts R_prev, R_first
+ *   [d, d] from the concatenated heads (logits = out·R·Eᵀ). One head's blend
+ *   cannot say which word was where, so two heads are needed, and nothing
+ *   says which head does which: the heads start symmetric and specialise.
  * Training sequences are random, of the shown sentence's length, over the
  * shown words plus a small lexicon; the shown sentence itself is never a
  * training example, so its pattern is generalised, not memorised.
@@ -26,8 +31,15 @@ import {
   splitHeads, wordPart, type AttentionOptions, type AttentionResult,
 } from './attention.js';
 
-export const TASKS = ['previous', 'refer'] as const;
+export const TASKS = ['previous', 'refer', 'previous-first'] as const;
 export type TaskName = (typeof TASKS)[number];
+/** One supervised target per row: what a single readout must produce. */
+export type Objective = 'previous' | 'refer' | 'first';
+
+/** The targets a task supervises, one readout each. */
+export function objectivesOf(task: TaskName): Objective[] {
+  return task === 'previous-first' ? ['previous', 'first'] : [task];
+}
 
 export const PRONOUNS = ['it'];
 export const CREATURES = ['animal', 'cat', 'dog', 'horse', 'bird', 'fox', 'cow', 'child'];
@@ -42,9 +54,10 @@ let trainers = 0;
  * The position each row should attend to (−1 = no target) for a token list.
  * Pure: used for the shown sentence and to label training sequences.
  */
-export function targetPositions(task: TaskName, tokens: readonly string[]): number[] {
+export function targetPositions(task: TaskName | Objective, tokens: readonly string[]): number[] {
   const words = tokens.map(lower);
-  if (task === 'previous') return words.map((_, i) => (i === 0 ? -1 : i - 1));
+  if (task === 'previous' || task === 'previous-first') return words.map((_, i) => (i === 0 ? -1 : i - 1));
+  if (task === 'first') return words.map(() => 0);
   return words.map((w, i) => {
     if (!PRONOUNS.includes(w)) return i;
     for (let j = i - 1; j >= 0; j--) if (CREATURES.includes(words[j]!)) return j;
@@ -56,9 +69,10 @@ export function targetPositions(task: TaskName, tokens: readonly string[]): numb
  * The rows that carry the lesson: for "previous" every row with a target, for
  * "refer" the pronoun rows (the self rows are the easy background).
  */
-export function keyRows(task: TaskName, tokens: readonly string[]): number[] {
+export function keyRows(task: TaskName | Objective, tokens: readonly string[]): number[] {
   const targets = targetPositions(task, tokens);
-  return targets.flatMap((t, i) => (t >= 0 && (task === 'previous' || t !== i) ? [i] : []));
+  // "first": row 0 is its own first word (trivial); "refer": the self rows are background.
+  return targets.flatMap((t, i) => (t >= 0 && (task === 'previous' || task === 'previous-first' || t !== i) ? [i] : []));
 }
 
 /**
@@ -84,7 +98,7 @@ export function taskVocabulary(task: TaskName, tokens: readonly string[]): strin
 
 /** One random training sequence of length n (word indices into the vocabulary). */
 export function sampleSequence(task: TaskName, vocab: readonly string[], n: number, rng: Rng): string[] {
-  if (task === 'previous') return Array.from({ length: n }, () => vocab[rng.int(vocab.length)]!);
+  if (task !== 'refer') return Array.from({ length: n }, () => vocab[rng.int(vocab.length)]!);
   // refer: fillers around one creature and one object, then "it" after both.
   const special = new Set([...PRONOUNS, ...CREATURES, ...OBJECTS]);
   const fillers = vocab.filter((w) => !special.has(w));
@@ -123,6 +137,9 @@ export class AttentionTrainer {
   private readonly wq: tf.Variable<tf.Rank.R2>;
   private readonly wk: tf.Variable<tf.Rank.R2>;
   private readonly wv: tf.Variable<tf.Rank.R2>;
+  /** "previous-first": one learned readout [d, d] per objective; empty for one-objective tasks (tied readout). */
+  private readonly readouts: tf.Variable<tf.Rank.R2>[];
+  readonly objectives: Objective[];
   /** Word half of each vocabulary embedding, zero-padded to d: [V, d]. Input and readout. */
   private readonly table: tf.Tensor2D;
   /** Position half, zero-padded on the left to d: [n, d]. */
@@ -136,6 +153,7 @@ export class AttentionTrainer {
     const n = tokens.length;
     this.vocab = taskVocabulary(task, tokens);
     this.index = new Map(this.vocab.map((w, i) => [w, i]));
+    this.objectives = objectivesOf(task);
     this.targets = targetPositions(task, tokens);
     this.keyRows = keyRows(task, tokens);
     this.rng = createRng(seed, `attention-train:${task}`);
@@ -144,11 +162,16 @@ export class AttentionTrainer {
     this.table = tf.tensor2d(this.vocab.map((w) => [...wordPart(w, d, seed), ...new Array<number>(d - dWord).fill(0)]));
     this.positions = tf.tensor2d(positionalEncoding(n, d - dWord).map((row) => [...new Array<number>(dWord).fill(0), ...row]), [n, d]);
     // Start small: a near-uniform blur, so the audience sees the pattern appear.
-    const init = (name: string) => tf.variable(tf.tensor2d(randomProjection(d, seed, `train:${name}`).map((r) => r.map((v) => v * 0.3))), true, `attention_${name}_${++trainers}`);
+    // tf.variable() keeps its initial tensor alive beside the variable: build it
+    // inside tidy so that tensor is released (3 leaked tensors per reset otherwise).
+    const init = (name: string, gain = 0.3) => tf.tidy(() =>
+      tf.variable(tf.tensor2d(randomProjection(d, seed, `train:${name}`).map((r) => r.map((v) => v * gain))), true, `attention_${name}_${++trainers}`));
     this.wq = init('W_Q');
     this.wk = init('W_K');
     this.wv = init('W_V');
-    this.optimizer = tf.train.adam(opts.learningRate ?? 0.01);
+    this.readouts = this.objectives.length > 1 ? this.objectives.map((o) => init(`R_${o}`, 1)) : [];
+    // Two readouts to learn as well: a larger step reaches the split in ~100 steps.
+    this.optimizer = tf.train.adam(opts.learningRate ?? (this.objectives.length > 1 ? 0.03 : 0.01));
   }
 
   private attentionOptions(): AttentionOptions {
@@ -175,16 +198,16 @@ export class AttentionTrainer {
     const b = this.opts.batchSize ?? 16;
     const n = this.opts.tokens.length;
     const ids: number[][] = [];
-    const labels: number[] = [];
-    const rowWeights: number[] = [];
+    const labels: number[][] = this.objectives.map(() => []);
+    const rowWeights: number[][] = this.objectives.map(() => []);
     for (let s = 0; s < b; s++) {
       const seq = sampleSequence(this.opts.task, this.vocab, n, this.rng);
       const row = seq.map((w) => this.index.get(w)!);
       ids.push(row);
-      targetPositions(this.opts.task, seq).forEach((t) => {
-        labels.push(t < 0 ? 0 : row[t]!);
-        rowWeights.push(t < 0 ? 0 : 1);
-      });
+      this.objectives.forEach((o, k) => targetPositions(o, seq).forEach((t) => {
+        labels[k]!.push(t < 0 ? 0 : row[t]!);
+        rowWeights[k]!.push(t < 0 ? 0 : 1);
+      }));
     }
     const h = this.opts.heads;
     const loss = this.optimizer.minimize(() => {
@@ -194,9 +217,13 @@ export class AttentionTrainer {
       // mixed [b·h, n, d_h] → per token, heads side by side [b·n, d]; scored against every word: [b·n, V].
       const d = x.shape[1];
       const out = tf.reshape(tf.transpose(tf.reshape(mixed, [b, h, n, d / h]), [0, 2, 1, 3]), [b * n, d]);
-      const logits = tf.matMul(out, this.table, false, true);
-      const onehot = tf.oneHot(tf.tensor1d(labels, 'int32'), this.vocab.length);
-      return tf.losses.softmaxCrossEntropy(onehot, logits, tf.tensor1d(rowWeights)) as tf.Scalar;
+      const losses = this.objectives.map((_, k) => {
+        const read = this.readouts.length ? tf.matMul(out, this.readouts[k]!) : out;
+        const logits = tf.matMul(read, this.table, false, true);
+        const onehot = tf.oneHot(tf.tensor1d(labels[k]!, 'int32'), this.vocab.length);
+        return tf.losses.softmaxCrossEntropy(onehot, logits, tf.tensor1d(rowWeights[k]!));
+      });
+      return (losses.length === 1 ? losses[0]! : tf.addN(losses)) as tf.Scalar;
     }, true) as tf.Scalar;
     this.step++;
     return loss;
@@ -223,9 +250,19 @@ export class AttentionTrainer {
     return w.map((head) => this.closenessOf(head));
   }
 
-  /** The same measure for one head's weights already read back: [n][n]. */
+  /**
+   * The same measure for one head's weights already read back: [n][n]. For a
+   * two-objective task, the larger of the head's two target masses (see massesOf).
+   */
   closenessOf(weights: readonly (readonly number[])[]): number {
+    if (this.objectives.length > 1) return Math.max(...this.massesOf(weights));
     return targetMass(weights, this.opts.tokens, this.targets, this.keyRows);
+  }
+
+  /** Per objective, the mean weight of its key rows on its target (one head's weights [n][n]). */
+  massesOf(weights: readonly (readonly number[])[]): number[] {
+    const tokens = this.opts.tokens;
+    return this.objectives.map((o) => targetMass(weights, tokens, targetPositions(o, tokens), keyRows(o, tokens)));
   }
 
   /** Current projections as plain arrays (for inspection and tests). */
@@ -234,7 +271,7 @@ export class AttentionTrainer {
   }
 
   dispose(): void {
-    tf.dispose([this.wq, this.wk, this.wv, this.table, this.positions]);
+    tf.dispose([this.wq, this.wk, this.wv, ...this.readouts, this.table, this.positions]);
     this.optimizer.dispose();
   }
 }

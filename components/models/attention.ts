@@ -9,8 +9,11 @@
  *   mixed   = weights·V                        [h, n, d_h]
  *   output  = heads concatenated               [n, d]   (no W_O here)
  *
- * Also: the word tokenizer and the seeded embeddings the demos use, and the
- * check that an author-given weight matrix is row-stochastic.
+ * Cross-attention takes its queries from one sequence and its keys and values
+ * from another (scores [h, n_q, n_k]). Also: the parameter count of multi-head
+ * attention, seeded permutations (attention without positions is permutation
+ * equivariant), the word tokenizer and the seeded embeddings the demos use, and
+ * the check that an author-given weight matrix is row-stochastic.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { createRng } from '../runtime/rng.js';
@@ -124,9 +127,72 @@ export function selfAttention(x: tf.Tensor2D, w: Projections, opts: AttentionOpt
   });
 }
 
+/**
+ * Cross-attention: queries from X_q [n_q, d] (e.g. the decoder's tokens), keys
+ * and values from X_kv [n_k, d] (the encoder's). No mask: every query may read
+ * every source token. weights [h, n_q, n_k], output [n_q, d].
+ */
+export function crossAttention(xq: tf.Tensor2D, xkv: tf.Tensor2D, w: Projections, opts: Omit<AttentionOptions, 'causal'> = {}): AttentionResult {
+  const heads = opts.heads ?? 1;
+  return tf.tidy(() => {
+    const q = splitHeads(tf.matMul(xq, w.wq), heads);
+    const k = splitHeads(tf.matMul(xkv, w.wk), heads);
+    const v = splitHeads(tf.matMul(xkv, w.wv), heads);
+    return attendHeads(q, k, v, { ...opts, causal: false });
+  });
+}
+
 /** Disposes every tensor of a result. */
 export function disposeResult(r: AttentionResult): void {
   tf.dispose([r.scores, r.weights, r.values, r.output]);
+}
+
+// ---------------------------------------------------------------------------
+// Parameters of multi-head attention
+
+/**
+ * The weight matrices of multi-head attention with width d and h heads, as
+ * their shapes: per head W_Q, W_K, W_V of [d, d/h], then one output
+ * projection W_O [d, d] (no biases). d must be divisible by h.
+ */
+export function headParameterShapes(d: number, heads: number): { name: string; shape: [number, number] }[] {
+  if (!Number.isInteger(d) || !Number.isInteger(heads) || d < 1 || heads < 1 || d % heads !== 0) {
+    throw new Error(`width ${d} is not divisible by ${heads} heads`);
+  }
+  const dh = d / heads;
+  const perHead = Array.from({ length: heads }, (_, h) =>
+    (['W_Q', 'W_K', 'W_V'] as const).map((m) => ({ name: `${m}^${h + 1}`, shape: [d, dh] as [number, number] }))).flat();
+  return [...perHead, { name: 'W_O', shape: [d, d] }];
+}
+
+/** Parameter count of multi-head attention: h · 3 · d · (d/h) + d² = 4d², whatever h. */
+export function attentionParameterCount(d: number, heads: number): number {
+  return headParameterShapes(d, heads).reduce((s, { shape: [r, c] }) => s + r * c, 0);
+}
+
+// ---------------------------------------------------------------------------
+// Permutations
+
+/**
+ * A seeded permutation of 0…n−1 (Fisher–Yates); for n ≥ 2 never the identity,
+ * so a "shuffle" always moves something. perm[i] = the original index now at i.
+ */
+export function seededPermutation(n: number, rng: { int(n: number): number }): number[] {
+  const identity = Array.from({ length: n }, (_, i) => i);
+  if (n < 2) return identity;
+  for (;;) {
+    const p = [...identity];
+    for (let i = n - 1; i > 0; i--) {
+      const j = rng.int(i + 1);
+      [p[i], p[j]] = [p[j]!, p[i]!];
+    }
+    if (p.some((v, i) => v !== i)) return p;
+  }
+}
+
+/** Rows and columns of a square matrix permuted together: out[i][j] = m[perm[i]][perm[j]] (P·M·Pᵀ). */
+export function permuteSquare(m: readonly (readonly number[])[], perm: readonly number[]): number[][] {
+  return perm.map((pi) => perm.map((pj) => m[pi]![pj]!));
 }
 
 // ---------------------------------------------------------------------------
@@ -171,11 +237,13 @@ export function positionalEncoding(n: number, dim: number): number[][] {
  * Embeddings X [n, dim]: the word part (first ⌈dim/2⌉ numbers) next to the
  * position part (the rest). Concatenated, not summed as in large models: at a
  * width of 16–32 a sum would blur "which word" and "where" together, while
- * side by side a linear map can pick either one.
+ * side by side a linear map can pick either one. positions = false zeroes the
+ * position half: the embedding of a word is then the same wherever it stands.
  */
-export function embedTokens(tokens: readonly string[], dim: number, seed: number): number[][] {
-  const pos = positionalEncoding(tokens.length, dim - Math.ceil(dim / 2));
-  return tokens.map((t, i) => [...wordPart(t, dim, seed), ...pos[i]!]);
+export function embedTokens(tokens: readonly string[], dim: number, seed: number, positions = true): number[][] {
+  const dPos = dim - Math.ceil(dim / 2);
+  const pos = positions ? positionalEncoding(tokens.length, dPos) : null;
+  return tokens.map((t, i) => [...wordPart(t, dim, seed), ...(pos ? pos[i]! : new Array<number>(dPos).fill(0))]);
 }
 
 /**

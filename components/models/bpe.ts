@@ -290,3 +290,22 @@ export class BpeTokenizer {
     return this.boundary === 'end-of-word' ? text.replace(/ $/, '') : text;
   }
 }
+
+/** Words of a text for "tokens per word": runs of non-space characters (punctuation rides with its word). */
+export function countWords(text: string): number {
+  return text.split(/\s+/).filter(Boolean).length;
+}
+
+export interface TokensPerWord {
+  tokens: number;
+  words: number;
+  /** tokens / words (0 for a text without words). */
+  perWord: number;
+}
+
+/** How many tokens a tokenizer spends per word of `text` (all tokens, punctuation included). */
+export function tokensPerWord(tokenizer: BpeTokenizer, text: string): TokensPerWord {
+  const tokens = tokenizer.encode(text).length;
+  const words = countWords(text);
+  return { tokens, words, perWord: words ? tokens / words : 0 };
+}

@@ -153,10 +153,11 @@ export class TinyCnn {
     const rng = createRng(opts.seed ?? 42, 'cnn-init');
     const flat = (this.size / 2) ** 2 * this.filters;
     // He-style scales keep the first ReLU maps and the class scores of order 1.
-    this.kernel = tf.variable(tf.randomNormal([3, 3, 1, this.filters], 0, Math.sqrt(2 / 9), 'float32', tfSeed(rng)));
-    this.bias = tf.variable(tf.zeros([this.filters]));
-    this.dense = tf.variable(tf.randomNormal([flat, this.classes], 0, Math.sqrt(1 / flat), 'float32', tfSeed(rng)));
-    this.denseBias = tf.variable(tf.zeros([this.classes]));
+    // tf.variable() keeps its initial tensor alive beside the variable: tidy disposes it (variables are not tracked).
+    this.kernel = tf.tidy(() => tf.variable(tf.randomNormal([3, 3, 1, this.filters], 0, Math.sqrt(2 / 9), 'float32', tfSeed(rng))));
+    this.bias = tf.tidy(() => tf.variable(tf.zeros([this.filters])));
+    this.dense = tf.tidy(() => tf.variable(tf.randomNormal([flat, this.classes], 0, Math.sqrt(1 / flat), 'float32', tfSeed(rng))));
+    this.denseBias = tf.tidy(() => tf.variable(tf.zeros([this.classes])));
     this.optimizer = tf.train.adam(opts.learningRate ?? 0.05);
   }
 

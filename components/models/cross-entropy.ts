@@ -30,7 +30,7 @@ export async function lossAt(ps: readonly number[], base: LogBase = 'e'): Promis
   for (const p of ps) {
     if (!(p >= 0 && p <= 1)) throw new Error(`probability must be between 0 and 1, got ${p}`);
   }
-  const t = negLog(tf.tensor1d([...ps]), base);
+  const t = tf.tidy(() => negLog(tf.tensor1d([...ps]), base));
   const out = Array.from(await t.data());
   t.dispose();
   return out;

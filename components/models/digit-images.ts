@@ -155,3 +155,65 @@ export function inkStats(img: Float32Array): { ink: number; cx: number; cy: numb
   }
   return { ink: on / PIXELS, cx: mass ? sx / mass : NaN, cy: mass ? sy / mass : NaN };
 }
+
+/** A stroke drawn on the pad: points in pad pixel units (0–28, x right, y down). */
+export type PadStroke = readonly (readonly [number, number])[];
+
+/** Pen width, in pixels of the 28×28 frame, of the pad's strokes (the middle of the training range 1.4–2.8). */
+export const PAD_PEN = 2.2;
+
+/** Strokes in pad pixels → a glyph in the unit box that `rasterise` (PLAIN) draws at the same pixels. */
+export function padGlyph(strokes: readonly PadStroke[]): Glyph {
+  return strokes.map((s) => s.map(([x, y]) => [x / 20 - 0.2, y / 20 - 0.2] as const));
+}
+
+/** A glyph (unit box) → strokes in pad pixels, where `rasterise(glyph)` draws it. */
+export function glyphStrokes(glyph: Glyph): PadStroke[] {
+  return glyph.map((s) => s.map(([x, y]) => [(x + 0.2) * 20, (y + 0.2) * 20] as const));
+}
+
+/** Bounding box of the stroke points: [xmin, ymin, xmax, ymax], or null without points. */
+export function strokeBox(strokes: readonly PadStroke[]): [number, number, number, number] | null {
+  const pts = strokes.flat();
+  if (!pts.length) return null;
+  const xs = pts.map((p) => p[0]);
+  const ys = pts.map((p) => p[1]);
+  return [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
+}
+
+/**
+ * The larger side of a typical training glyph's stroke box, in unit-box units
+ * (the median over all styles of all digits): a drawing is scaled to this size,
+ * so it reaches the network as large as the training digits were.
+ */
+export const GLYPH_EXTENT = (() => {
+  const sides = DIGIT_GLYPHS.flat().map((g) => {
+    const [x0, y0, x1, y1] = strokeBox(g as PadStroke[])!;
+    return Math.max(x1 - x0, y1 - y0);
+  }).sort((a, b) => a - b);
+  return sides[Math.floor(sides.length / 2)];
+})();
+
+/**
+ * What the network reads from a drawing, prepared the way MNIST's digits
+ * were: the drawing's bounding box is scaled (aspect ratio kept) so its larger
+ * side is as long as a training glyph's, the strokes are drawn with the usual
+ * pen, and the image is shifted so its centre of mass (ink-weighted) sits at
+ * the centre of the 28×28 frame. Where and how large the student drew no
+ * longer matters. An empty drawing gives an empty image.
+ */
+export function centreDrawing(strokes: readonly PadStroke[], pen = PAD_PEN): Float32Array {
+  const box = strokeBox(strokes);
+  if (!box) return new Float32Array(PIXELS);
+  const [x0, y0, x1, y1] = box;
+  // A dot or a tiny tick is not blown up to full size: at most 6× enlargement.
+  const side = Math.max(x1 - x0, y1 - y0, (GLYPH_EXTENT * 20) / 6);
+  const k = GLYPH_EXTENT / side;
+  const mx = (x0 + x1) / 2;
+  const my = (y0 + y1) / 2;
+  const glyph: Glyph = strokes.map((s) => s.map(([x, y]) => [0.5 + (x - mx) * k, 0.5 + (y - my) * k] as const));
+  const first = rasterise(glyph, { ...PLAIN, width: pen });
+  const { cx, cy } = inkStats(first);
+  if (!Number.isFinite(cx)) return first;
+  return rasterise(glyph, { ...PLAIN, width: pen, dx: SIDE / 2 - cx, dy: SIDE / 2 - cy });
+}

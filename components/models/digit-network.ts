@@ -76,14 +76,15 @@ export class DigitNetwork {
   constructor(config: NetworkConfig, train: DigitSet, test: DigitSet) {
     this.config = { ...config };
     const w = initWeights(config.seed, config.activation);
-    this.params = {
+    // tidy disposes the initial-value tensors tf.variable() would keep alive; variables are not tracked by it.
+    this.params = tf.tidy(() => ({
       w1: tf.variable(tf.tensor2d(w.w1, [PIXELS, 16])) as unknown as tf.Tensor2D,
       b1: tf.variable(tf.tensor1d(w.b1)) as unknown as tf.Tensor1D,
       w2: tf.variable(tf.tensor2d(w.w2, [16, 16])) as unknown as tf.Tensor2D,
       b2: tf.variable(tf.tensor1d(w.b2)) as unknown as tf.Tensor1D,
       w3: tf.variable(tf.tensor2d(w.w3, [16, 10])) as unknown as tf.Tensor2D,
       b3: tf.variable(tf.tensor1d(w.b3)) as unknown as tf.Tensor1D,
-    };
+    }));
     this.optimizer = tf.train.adam(config.learningRate);
     const up = (s: DigitSet) => ({ x: tf.tensor2d(s.x, [s.n, PIXELS]), y: tf.tensor1d(s.y, 'int32'), n: s.n });
     this.train = up(train);

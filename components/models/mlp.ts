@@ -13,7 +13,7 @@ import * as tf from '@tensorflow/tfjs-core';
 // tfjs-core registers gradient functions only on request; training needs them.
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { createRng, type Rng } from '../runtime/rng.js';
-import type { Split } from './corpus.js';
+import { encode, type Corpus, type Split } from './corpus.js';
 import type { Examples } from './mlp-data.js';
 
 export interface MlpShape {
@@ -44,6 +44,38 @@ export interface MlpWeights {
 }
 
 export type SplitName = keyof Split<unknown>;
+
+/**
+ * The counting baseline the network has to beat: a bigram model (add-k
+ * smoothed counts of which character follows which, '.' on both ends) fitted
+ * on the names `fit`, scored by its average negative log-likelihood (nats per
+ * character) on the names `score`. Plain float64 counting, no tensors. With
+ * fit = score and k = 0 it is the bigram table's own NLL of the corpus.
+ */
+export function bigramNll(corpus: Corpus, fit: readonly string[], score: readonly string[], smoothing = 1): number {
+  const V = corpus.vocab.length;
+  const counts = new Float64Array(V * V);
+  const pairs = (words: readonly string[], visit: (a: number, b: number) => void) => {
+    for (const w of words) {
+      let prev = 0;
+      for (const c of encode(corpus, w)) {
+        visit(prev, c);
+        prev = c;
+      }
+      visit(prev, 0);
+    }
+  };
+  pairs(fit, (a, b) => counts[a * V + b]++);
+  const rowTotals = new Float64Array(V);
+  for (let a = 0; a < V; a++) for (let b = 0; b < V; b++) rowTotals[a] += counts[a * V + b] + smoothing;
+  let nll = 0;
+  let n = 0;
+  pairs(score, (a, b) => {
+    nll -= Math.log((counts[a * V + b] + smoothing) / rowTotals[a]);
+    n++;
+  });
+  return n ? nll / n : NaN;
+}
 
 export function parameterCount({ vocabSize: V, context: C, embedding: E, hidden: H }: MlpShape): number {
   return V * E + C * E * H + H + H * V + V;

@@ -307,3 +307,79 @@ function withNewCases(v: Float32Array | Int32Array | Uint8Array, days: number, p
   for (let d = 0; d < days; d++) out[3 * (days + 1) + d] = (v[3 * d] - v[3 * (d + 1)]) * population;
   return out;
 }
+
+/**
+ * A number with its derivatives with respect to (log β, log γ, log I₀):
+ * forward-mode differentiation in float64, for the plain-JS fit below.
+ */
+type Dual = [number, number, number, number];
+const dAdd = (a: Dual, b: Dual): Dual => [a[0] + b[0], a[1] + b[1], a[2] + b[2], a[3] + b[3]];
+const dSub = (a: Dual, b: Dual): Dual => [a[0] - b[0], a[1] - b[1], a[2] - b[2], a[3] - b[3]];
+const dScale = (a: Dual, c: number): Dual => [a[0] * c, a[1] * c, a[2] * c, a[3] * c];
+const dMul = (a: Dual, b: Dual): Dual => [a[0] * b[0], a[1] * b[0] + a[0] * b[1], a[2] * b[0] + a[0] * b[2], a[3] * b[0] + a[0] * b[3]];
+
+/**
+ * SirFitter's loss and its gradient with respect to (log β, log γ, log I₀),
+ * computed in plain JavaScript (float64): the same RK4 steps and the same
+ * relative mean squared error, differentiated forward through every step.
+ * No tensors, so the hundred steps of a whole fit take a few milliseconds
+ * (the TensorFlow.js fit is op-bound: hundreds of ms a step).
+ */
+export function sirLossAndGradient(theta: readonly number[], cases: readonly number[], population: number): { loss: number; grad: number[] } {
+  const meanSquare = cases.reduce((a, c) => a + c * c, 0) / cases.length;
+  const scale = Math.sqrt(meanSquare) || 1;
+  const beta: Dual = [Math.exp(theta[0]), Math.exp(theta[0]), 0, 0];
+  const gamma: Dual = [Math.exp(theta[1]), 0, Math.exp(theta[1]), 0];
+  const i0v = Math.exp(theta[2]) / population;
+  let s: Dual = [1 - i0v, 0, 0, -i0v];
+  let i: Dual = [i0v, 0, 0, i0v];
+  const flows = (sv: Dual, iv: Dual) => {
+    const infection = dMul(beta, dMul(sv, iv));
+    return { infection, di: dSub(infection, dMul(gamma, iv)) };
+  };
+  let total: Dual = [0, 0, 0, 0];
+  for (let d = 0; d < cases.length; d++) {
+    const k1 = flows(s, i);
+    const k2 = flows(dSub(s, dScale(k1.infection, 0.5)), dAdd(i, dScale(k1.di, 0.5)));
+    const k3 = flows(dSub(s, dScale(k2.infection, 0.5)), dAdd(i, dScale(k2.di, 0.5)));
+    const k4 = flows(dSub(s, k3.infection), dAdd(i, k3.di));
+    const weighted = (a: Dual, b: Dual, c: Dual, e: Dual) => dAdd(dScale(dAdd(a, e), 1 / 6), dScale(dAdd(b, c), 1 / 3));
+    const sNext = dSub(s, weighted(k1.infection, k2.infection, k3.infection, k4.infection));
+    const iNext = dAdd(i, weighted(k1.di, k2.di, k3.di, k4.di));
+    const miss = dSub(dScale(dSub(s, sNext), population / scale), [cases[d] / scale, 0, 0, 0]);
+    total = dAdd(total, dMul(miss, miss));
+    s = sNext;
+    i = iNext;
+  }
+  const loss = dScale(total, 1 / cases.length);
+  return { loss: loss[0], grad: [loss[1], loss[2], loss[3]] };
+}
+
+/**
+ * The whole fit in plain JavaScript: `steps` Adam steps from `start`, the
+ * same update as SirFitter's (same learning rate and constants), on the
+ * float64 loss and gradient of sirLossAndGradient. Returns the parameters
+ * after the last step with their loss. This is what a demo shows as its
+ * fitted state before any click, and prints.
+ */
+export function fitSirPlain(o: SirFitOptions, steps: number): SirFitState & { step: number } {
+  if (o.cases.length < 2) throw new Error('SIR fit: need at least two days of counts');
+  validate({ ...o.start, population: o.population });
+  const learningRate = o.learningRate ?? 0.05;
+  let theta = [Math.log(o.start.beta), Math.log(o.start.gamma), Math.log(o.start.initialInfected)];
+  const m = [0, 0, 0];
+  const v = [0, 0, 0];
+  const { beta1, beta2, epsilon } = ADAM;
+  for (let t = 1; t <= steps; t++) {
+    const { grad } = sirLossAndGradient(theta, o.cases, o.population);
+    theta = theta.map((th, j) => {
+      m[j] = beta1 * m[j] + (1 - beta1) * grad[j];
+      v[j] = beta2 * v[j] + (1 - beta2) * grad[j] * grad[j];
+      return th - (learningRate * (m[j] / (1 - beta1 ** t))) / (Math.sqrt(v[j] / (1 - beta2 ** t)) + epsilon);
+    });
+  }
+  const { loss } = sirLossAndGradient(theta, o.cases, o.population);
+  const [beta, gamma, initialInfected] = theta.map(Math.exp);
+  const scale = Math.sqrt(o.cases.reduce((a, c) => a + c * c, 0) / o.cases.length) || 1;
+  return { beta, gamma, initialInfected, r0: beta / gamma, loss, rmse: Math.sqrt(loss) * scale, step: steps };
+}

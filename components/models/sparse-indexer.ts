@@ -134,8 +134,9 @@ export class SparseIndexer {
       return tf.add(tf.mul(tf.gather(topic, tf.tensor1d(this.vocab.topicOf, 'int32')), a), word) as tf.Tensor2D;
     });
     const scale = 1 / Math.sqrt(this.dim);
-    this.wq = tf.variable(tf.randomNormal([this.dim, this.indexDim], 0, scale, 'float32', tfSeed(rng)));
-    this.wk = tf.variable(tf.randomNormal([this.dim, this.indexDim], 0, scale, 'float32', tfSeed(rng)));
+    // tf.variable() keeps its initial tensor alive beside the variable: tidy disposes it (variables are not tracked).
+    this.wq = tf.tidy(() => tf.variable(tf.randomNormal([this.dim, this.indexDim], 0, scale, 'float32', tfSeed(rng))));
+    this.wk = tf.tidy(() => tf.variable(tf.randomNormal([this.dim, this.indexDim], 0, scale, 'float32', tfSeed(rng))));
     // 0.02 rather than faster: the climb of recall stays visible for ~50 steps on a slide.
     this.optimizer = tf.train.adam(opts.learningRate ?? 0.02);
   }

@@ -8,7 +8,13 @@
  * lectures such a "GPU" loses to the WebAssembly backend by 2–5× (training
  * steps, attention recompute, slider repaint: see `npm run bench`), because
  * every kernel is a software draw call and every read-back a copy.
- * `?backend=webgpu|webgl|wasm|cpu` in the page URL forces one.
+ * `?backend=webgpu|webgl|wasm|cpu` in the page URL forces one; if it cannot
+ * start, the next one is chosen and the badge says why.
+ *
+ * A GPU can also drop out mid-lecture (a lost WebGL context, a lost WebGPU
+ * device): the page then moves to the next backend that starts, without a
+ * reload, and fires BACKEND_CHANGE on window; every demo rebuilds itself on
+ * the new backend (see DemoElement.backendChanged) and says so in its box.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
@@ -26,10 +32,24 @@ export interface BackendInfo {
   /** Why earlier choices were skipped, for the badge's tooltip and for tests. */
   skipped: string[];
   forced: boolean;
+  /** The backend named in the URL when it could not start (this one was chosen instead). */
+  forcedFailed?: BackendName;
+  /** Set when the page moved to this backend because another one was lost mid-lecture. */
+  lost?: { from: BackendName; reason: string };
+}
+
+/** Fired on window (a CustomEvent<BackendChange>) once the page runs on a new backend after losing one. */
+export const BACKEND_CHANGE = 'demo-backend-change';
+export interface BackendChange {
+  from: BackendName;
+  to: BackendName;
+  reason: string;
 }
 
 let pending: Promise<BackendInfo> | null = null;
 let current: BackendInfo | null = null;
+/** Backends lost during this page's life: never chosen again. */
+const lostBackends = new Set<BackendName>();
 
 /** The backend named in the URL, if any. */
 export function forcedBackend(search = globalThis.location?.search ?? ''): BackendName | null {
@@ -37,11 +57,15 @@ export function forcedBackend(search = globalThis.location?.search ?? ''): Backe
   return value && (BACKENDS as readonly string[]).includes(value) ? (value as BackendName) : null;
 }
 
-async function hasHardwareWebGPU(): Promise<string | null> {
+async function webgpuAdapter(): Promise<GPUAdapter | string> {
   const gpu = (globalThis.navigator as Navigator | undefined)?.gpu;
   if (!gpu) return 'no navigator.gpu';
-  const adapter = await gpu.requestAdapter().catch(() => null);
-  if (!adapter) return 'no WebGPU adapter';
+  return (await gpu.requestAdapter().catch(() => null)) ?? 'no WebGPU adapter';
+}
+
+async function hasHardwareWebGPU(): Promise<string | null> {
+  const adapter = await webgpuAdapter();
+  if (typeof adapter === 'string') return adapter;
   // Chrome ≥ 137 moved the flag to adapter.info; older builds had it on the adapter.
   const info = (adapter as unknown as { info?: { isFallbackAdapter?: boolean } }).info;
   const fallback = info?.isFallbackAdapter ?? (adapter as unknown as { isFallbackAdapter?: boolean }).isFallbackAdapter;
@@ -77,6 +101,17 @@ function skipReason(name: BackendName): Promise<string | null> | string | null {
 
 /** Readies a backend before it is tried, forced or not; returns why it cannot run, else null. */
 async function prepare(name: BackendName): Promise<string | null> {
+  if (name === 'webgpu') {
+    const adapter = await webgpuAdapter();
+    return typeof adapter === 'string' ? adapter : null;
+  }
+  if (name === 'webgl') {
+    if (typeof document === 'undefined') return 'no document';
+    const gl = document.createElement('canvas').getContext('webgl2');
+    if (!gl) return 'no WebGL 2 context';
+    gl.getExtension('WEBGL_lose_context')?.loseContext();
+    return null;
+  }
   if (name !== 'wasm') return null;
   if (!(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'))) return 'no WebAssembly SIMD';
   provideWasmBinary();
@@ -104,6 +139,10 @@ async function choose(): Promise<BackendInfo> {
   const skipped: string[] = [];
   const order: BackendName[] = forced ? [forced, ...BACKENDS.filter((b) => b !== forced)] : [...BACKENDS];
   for (const name of order) {
+    if (lostBackends.has(name)) {
+      skipped.push(`${name}: lost earlier on this page`);
+      continue;
+    }
     const reason = (name !== forced ? await skipReason(name) : null) ?? (await prepare(name));
     if (reason) {
       skipped.push(`${name}: ${reason}`);
@@ -111,7 +150,9 @@ async function choose(): Promise<BackendInfo> {
     }
     if (await trySet(name)) {
       await tf.ready();
-      return { name, skipped, forced: forced === name };
+      const info: BackendInfo = { name, skipped, forced: forced === name };
+      if (forced && forced !== name && !lostBackends.has(forced)) info.forcedFailed = forced;
+      return info;
     }
     skipped.push(`${name}: failed to initialise`);
   }
@@ -120,14 +161,46 @@ async function choose(): Promise<BackendInfo> {
 
 /** Starts (once) and returns the page's backend. Safe to call from every demo. */
 export function initBackend(): Promise<BackendInfo> {
-  if (!pending) {
-    pending = choose().then(async (info) => {
-      await warmUp();
-      current = info;
-      return info;
-    });
-  }
+  if (!pending) pending = start();
   return pending;
+}
+
+async function start(lost?: BackendInfo['lost']): Promise<BackendInfo> {
+  const info = await choose();
+  await warmUp();
+  if (lost) info.lost = lost;
+  current = info;
+  watchForLoss(info.name);
+  return info;
+}
+
+/** Listens for the GPU dropping out under the chosen backend. */
+function watchForLoss(name: BackendName): void {
+  const backend = tf.backend() as unknown as {
+    gpgpu?: { gl?: { canvas?: EventTarget } };
+    device?: { lost?: Promise<{ reason?: string; message?: string }> };
+  };
+  if (name === 'webgl') {
+    backend.gpgpu?.gl?.canvas?.addEventListener('webglcontextlost', () => void backendLost('webgl', 'the WebGL context was lost'), { once: true });
+  } else if (name === 'webgpu') {
+    void backend.device?.lost?.then((info) =>
+      backendLost('webgpu', `the WebGPU device was lost${info?.message ? ` (${info.message})` : ''}`));
+  }
+}
+
+/**
+ * Moves the page off a lost backend: the next backend that starts becomes the
+ * page's backend, then BACKEND_CHANGE tells every demo to rebuild on it.
+ * Returns the new backend (rejects if none can start; demos then show why).
+ */
+export async function backendLost(name: BackendName, reason: string): Promise<BackendInfo> {
+  if (lostBackends.has(name) || (current && current.name !== name)) return initBackend();
+  lostBackends.add(name);
+  console.warn(`TensorFlow.js: ${reason}; moving the demos to another backend.`);
+  pending = start({ from: name, reason });
+  const info = await pending;
+  globalThis.dispatchEvent?.(new CustomEvent<BackendChange>(BACKEND_CHANGE, { detail: { from: name, to: info.name, reason } }));
+  return info;
 }
 
 /** The chosen backend once initialised, else null. */
@@ -136,3 +209,13 @@ export function backendInfo(): BackendInfo | null {
 }
 
 export { tf };
+
+/** The badge's tooltip: why the page runs on this backend (a lost one, a forced one that failed, skipped ones). */
+export function backendSummary(info: BackendInfo | null): string {
+  if (!info) return 'TensorFlow.js backend';
+  const parts: string[] = [];
+  if (info.lost) parts.push(`${info.lost.reason}; moved to ${info.name}`);
+  if (info.forcedFailed) parts.push(`?backend=${info.forcedFailed} could not start`);
+  if (info.skipped.length) parts.push(`skipped ${info.skipped.join('; ')}`);
+  return parts.join('. ') || 'TensorFlow.js backend';
+}

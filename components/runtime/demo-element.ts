@@ -6,12 +6,14 @@
  * isolation, seeded randomness and presenter/audience sync.
  */
 import { LitElement, html, nothing, type CSSResultGroup, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
-import { initBackend, backendInfo, tf, type BackendName } from './backend.js';
+import { BACKEND_CHANGE, backendSummary, initBackend, backendInfo, tf, type BackendChange, type BackendName } from './backend.js';
+import { installClicker } from './clicker.js';
 import { isolateInput } from './isolation.js';
 import { formatParamError, parseParams, type ParamError, type ParamSpecs, type ParamValues } from './params.js';
+import { rebuildOnNewBackend } from './recovery.js';
 import { createRng, type Rng } from './rng.js';
 import { SlideController } from './slide.js';
-import { baseStyles, chartStyles } from './styles.js';
+import { baseStyles, chartStyles, keepPageControllerOffDemos } from './styles.js';
 import { SyncChannel } from './sync.js';
 
 export const DEFAULT_SEED = 42;
@@ -20,16 +22,23 @@ export abstract class DemoElement extends LitElement {
   static override styles: CSSResultGroup = [baseStyles, chartStyles];
   static override properties: PropertyDeclarations = {
     seed: { type: Number },
+    clickerSteps: { type: Number, attribute: 'clicker-steps' },
     _paramErrors: { state: true },
     _failure: { state: true },
     _backend: { state: true },
+    backendNotice: { state: true },
   };
 
   /** Seed for every random choice of this demo (attribute `seed`). */
   declare seed: number;
+  /** How many steps a presenter's clicker takes in this demo before the slide moves (attribute `clicker-steps`; see runtime/clicker.ts). */
+  declare clickerSteps: number;
+  private clickerHistory: unknown[] = [];
   declare _paramErrors: ParamError[];
   declare _failure: string | null;
   declare _backend: BackendName | null;
+  /** A note shown in the box after the page moved to another backend mid-lecture (see runtime/recovery.ts). */
+  declare backendNotice: string | null;
 
   /** Resolves once the demo's first complete state is drawn. */
   readonly ready: Promise<void>;
@@ -40,11 +49,14 @@ export abstract class DemoElement extends LitElement {
   constructor() {
     super();
     this.seed = DEFAULT_SEED;
+    this.clickerSteps = 0;
     this._paramErrors = [];
     this._failure = null;
     this._backend = backendInfo()?.name ?? null;
+    this.backendNotice = null;
     this.ready = new Promise((resolve) => (this.resolveReady = resolve));
     isolateInput(this);
+    installClicker();
   }
 
   /** The TensorFlow.js backend this demo runs on (null before initialisation). */
@@ -64,12 +76,26 @@ export abstract class DemoElement extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    keepPageControllerOffDemos();
     if (!this.still) this.sync.open();
+    addEventListener(BACKEND_CHANGE, this.onBackendChange);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.sync.close();
+    removeEventListener(BACKEND_CHANGE, this.onBackendChange);
+  }
+
+  private onBackendChange = (event: Event) => this.backendChanged((event as CustomEvent<BackendChange>).detail);
+
+  /**
+   * The page's backend changed under this demo (a GPU lost mid-lecture): its
+   * tensors live on the old backend. By default the demo is replaced by a
+   * fresh copy built on the new one, keeping its synced state and running loops.
+   */
+  protected backendChanged(change: BackendChange): void {
+    rebuildOnNewBackend(this, change);
   }
 
   /** The initialised TensorFlow.js module, on the page's one backend. */
@@ -134,6 +160,36 @@ export abstract class DemoElement extends LitElement {
   /** Applies state from another window. */
   applySyncState(_state: unknown): void {}
 
+  /** Clicker steps taken so far on this demo. */
+  get clickerPosition(): number {
+    return this.clickerHistory.length;
+  }
+
+  /** One clicker step forward: the state before it is kept, so clickerBack() can restore it. */
+  clickerForward(): boolean {
+    const steps = Number.isFinite(this.clickerSteps) ? this.clickerSteps : 0;
+    if (this.still || this.clickerHistory.length >= steps) return false;
+    const before = this.getSyncState();
+    if (!this.clickerStep()) return false;
+    this.clickerHistory.push(before);
+    this.publishState();
+    return true;
+  }
+
+  /** Undoes the last clicker step by restoring the state recorded before it. */
+  clickerBack(): boolean {
+    if (this.still || !this.clickerHistory.length) return false;
+    this.applySyncState(this.clickerHistory.pop());
+    this.requestUpdate();
+    this.publishState();
+    return true;
+  }
+
+  /** One step of the demo for a presenter's clicker; demos with steps override it (false: nothing left to do). */
+  protected clickerStep(): boolean {
+    return false;
+  }
+
   /** The demo's content. */
   protected abstract renderDemo(): TemplateResult | typeof nothing;
 
@@ -156,14 +212,15 @@ export abstract class DemoElement extends LitElement {
     if (this._failure) body = html`<div class="failure" role="alert"><strong>This demo stopped:</strong> ${this._failure}</div>`;
     const info = backendInfo();
     return html`<div class="frame" part="frame">
-      ${this._paramErrors.length
+      ${this._paramErrors.length || this.backendNotice
         ? html`<ul class="messages" role="alert" part="messages">
+            ${this.backendNotice ? html`<li class="note backend-notice">${this.backendNotice}</li>` : nothing}
             ${this._paramErrors.map((e) => html`<li class=${e.kind}>${formatParamError(e)}</li>`)}
           </ul>`
         : nothing}
       ${body}
       ${this._backend
-        ? html`<span class="badge" part="badge" title=${info?.skipped.length ? `skipped ${info.skipped.join('; ')}` : 'TensorFlow.js backend'}>${this._backend}</span>`
+        ? html`<span class="badge" part="badge" title=${backendSummary(info)}>${this._backend}${info?.forcedFailed ? ` (${info.forcedFailed} failed)` : ''}</span>`
         : nothing}
     </div>`;
   }

@@ -193,7 +193,7 @@ export const param = {
         } else return bad(expected);
         if (!Array.isArray(rows) || rows.length === 0) return bad(expected);
         const m = rows.map((r) => (Array.isArray(r) ? r.map(toNumber) : null));
-        if (m.some((r) => !r || r.length !== m[0]!.length || r.some((v) => !Number.isFinite(v)))) return bad(expected);
+        if (!m[0]?.length || m.some((r) => !r || r.length !== m[0]!.length || r.some((v) => !Number.isFinite(v)))) return bad(expected);
         if (opts.square && m.length !== m[0]!.length) return bad(expected);
         if (opts.maxSize !== undefined && m.length > opts.maxSize) return bad(`${expected}, at most ${opts.maxSize} rows`);
         return ok(m as number[][]);
@@ -212,6 +212,20 @@ export function propertiesOf(specs: ParamSpecs): Record<string, PropertyDeclarat
   return props;
 }
 
+/** Longest quoted value in a message: a hostile attribute (1 MB of text) must not flood the box. */
+const SHOWN_CHARS = 80;
+
+/** The value as quoted in a message, shortened when long. */
+export function shownValue(input: unknown): string {
+  let text: string;
+  try {
+    text = Array.isArray(input) ? JSON.stringify(input) : String(input);
+  } catch {
+    text = Object.prototype.toString.call(input);
+  }
+  return text.length > SHOWN_CHARS ? `${text.slice(0, SHOWN_CHARS - 20)}… (${text.length.toLocaleString('en-US')} characters)` : text;
+}
+
 /** Parses every declared param from the host's raw values; missing values use the fallback silently. */
 export function parseParams<S extends ParamSpecs>(specs: S, raw: Record<string, unknown>): { values: ParamValues<S>; errors: ParamError[] } {
   const values = {} as Record<string, unknown>;
@@ -223,15 +237,21 @@ export function parseParams<S extends ParamSpecs>(specs: S, raw: Record<string, 
       values[key] = spec.fallback;
       continue;
     }
-    const parsed = spec.parse(input);
+    let parsed: Parsed<unknown>;
+    try {
+      parsed = spec.parse(input);
+    } catch {
+      // A parser that throws on a hostile value still ends in a message naming the attribute.
+      parsed = bad(spec.expected);
+    }
     if (!parsed.ok) {
-      errors.push({ attribute, got: String(Array.isArray(input) ? JSON.stringify(input) : input), expected: parsed.expected, kind: 'error' });
+      errors.push({ attribute, got: shownValue(input), expected: parsed.expected, kind: 'error' });
       values[key] = spec.fallback;
       continue;
     }
     const capped = spec.cap?.(parsed.value);
     if (capped) {
-      errors.push({ attribute, got: String(input), expected: capped.note, kind: 'note' });
+      errors.push({ attribute, got: shownValue(input), expected: capped.note, kind: 'note' });
       values[key] = capped.value;
     } else values[key] = parsed.value;
   }

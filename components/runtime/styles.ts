@@ -45,8 +45,10 @@ export const baseStyles = css`
   .badge {
     position: absolute;
     right: 0;
-    bottom: -1.35em;
-    font: 12px/1 ui-monospace, SFMono-Regular, Menlo, monospace;
+    /* Just under the box, reaching no further below it than the old 12 px badge did. */
+    bottom: -16px;
+    /* Readable from the back like every other text (16 px at 1280 × 720), only faint. */
+    font: 16px/1 ui-monospace, SFMono-Regular, Menlo, monospace;
     color: var(--muted);
     opacity: 0.7;
     pointer-events: auto;
@@ -57,7 +59,7 @@ export const baseStyles = css`
   label { display: inline-flex; align-items: center; gap: 0.4em; }
   button {
     font: inherit;
-    font-size: 0.9em;
+    font-size: max(16px, 0.9em);
     padding: 0.2em 0.75em;
     border: 2px solid var(--accent);
     border-radius: 6px;
@@ -71,12 +73,14 @@ export const baseStyles = css`
   input[type='range'] { accent-color: var(--accent); width: 12em; }
   input[type='text'], input[type='number'], select {
     font: inherit;
-    font-size: 0.9em;
+    font-size: max(16px, 0.9em);
     padding: 0.15em 0.4em;
     border: 2px solid var(--border);
     border-radius: 6px;
   }
   .value { font-variant-numeric: tabular-nums; font-weight: 600; }
+  /* Subscripts and superscripts (d_k, W_Q, x²) stay readable: the browser's "smaller" goes under 16 px. */
+  sub, sup { font-size: max(16px, 0.75em); }
   .muted { color: var(--muted); }
   .mono { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; }
   svg text { font-family: inherit; }
@@ -90,6 +94,32 @@ export const chartStyles = css`
   .heatmap-frame canvas.cells { position: absolute; display: block; cursor: crosshair; }
   .heatmap-frame svg.heatmap { position: relative; pointer-events: none; }
   .heatmap-frame svg.heatmap .row-label { pointer-events: auto; cursor: pointer; }
-  svg.chart .axis text { font-size: 14px; fill: currentColor; }
+  /* Chart text is sized in viewBox units: 17, so a chart drawn a few per cent under its own width still shows 16 px. */
+  svg.chart .axis text { font-size: 17px; fill: currentColor; }
   svg.chart .axis path, svg.chart .axis line { stroke: currentColor; opacity: 0.5; }
 `;
+
+/**
+ * Marp's on-screen page controller ("Page N of M", shown while the mouse
+ * moves) floats over the slide 50 px above its bottom edge, right where
+ * demos put their buttons. On deck pages it is moved down into the slide's
+ * bottom padding and hidden while the pointer is over a demo (its keys and
+ * clicks belong to the demo then). A constructed stylesheet, so the pages'
+ * Content-Security-Policy (no inline styles) allows it. Idempotent.
+ */
+export function keepPageControllerOffDemos(doc: Document | undefined = globalThis.document): void {
+  if (!doc?.body || (doc as Document & { __oscTamed?: boolean }).__oscTamed) return;
+  (doc as Document & { __oscTamed?: boolean }).__oscTamed = true;
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync(`
+    body:not([data-bespoke-view='presenter']) .bespoke-marp-parent > .bespoke-marp-osc { bottom: 0 !important; }
+    body[data-pointer-on-demo] .bespoke-marp-parent > .bespoke-marp-osc { opacity: 0 !important; pointer-events: none !important; }
+  `);
+  doc.adoptedStyleSheets = [...doc.adoptedStyleSheets, sheet];
+  const isDemo = (n: EventTarget) => n instanceof HTMLElement && 'ready' in n && 'still' in n;
+  doc.addEventListener('pointerover', (e) => {
+    const over = e.composedPath().some(isDemo);
+    if (over !== doc.body.hasAttribute('data-pointer-on-demo')) doc.body.toggleAttribute('data-pointer-on-demo', over);
+  }, { passive: true });
+  doc.documentElement.addEventListener('pointerleave', () => doc.body.removeAttribute('data-pointer-on-demo'), { passive: true });
+}

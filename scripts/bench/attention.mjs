@@ -87,7 +87,25 @@ async function measure(open, which, runs) {
     const t0 = performance.now();
     const status = await el.trainSteps(200);
     const seconds = (performance.now() - t0) / 1000;
-    return { stepsPerSecond: +(200 / seconds).toFixed(1), weightOnTarget: +Math.max(...status.closeness).toFixed(3), step: status.step };
+    // The "aha" from the untrained blur (after "reset"): seconds until the key row puts ≥ 0.8 on its target,
+    // for "it → animal" and for the two heads of "previous-first" (both heads ≥ 0.8 on their own job).
+    const aha = async (grid, done) => {
+      grid.reset();
+      const t = performance.now();
+      let s = await grid.trainSteps(0);
+      while (!done(s) && s.step < 600) s = await grid.trainSteps(10);
+      return { seconds: +((performance.now() - t) / 1000).toFixed(1), steps: s.step, reached: done(s) };
+    };
+    const two = document.createElement('attention-grid');
+    two.setAttribute('text', 'The cat sat on the mat because it was warm');
+    two.setAttribute('train', '');
+    two.setAttribute('task', 'previous-first');
+    two.setAttribute('causal', '');
+    document.body.append(two);
+    await two.ready;
+    const refer = await aha(el, (st) => Math.max(...st.closeness) >= 0.8);
+    const heads = await aha(two, (st) => !!st.specialisation && Math.max(...st.specialisation.map((h) => h.previous)) >= 0.8 && Math.max(...st.specialisation.map((h) => h.first)) >= 0.8);
+    return { stepsPerSecond: +(200 / seconds).toFixed(1), weightOnTarget: +Math.max(...status.closeness).toFixed(3), step: status.step, ahaFromBlur: { refer, previousFirst: heads, target: '≤ 20 s' } };
   });
   await page.close();
   return {

@@ -63,7 +63,31 @@ describe('<attention-masks>', () => {
     await h.screenshot('attention-masks-encoder-decoder');
   });
 
+  it('masks the hand-set weights of the earlier slide: allowed weights rescaled to sum to 1, masked ones 0', async () => {
+    const given = '0.4, 0.1, 0.2, 0.2, 0.1; 0.1, 0.3, 0.5, 0.05, 0.05; 0.3, 0.1, 0, 0.6, 0; 0.1, 0.05, 0.6, 0.2, 0.05; 0.4, 0.05, 0.2, 0.25, 0.1';
+    const rows = given.split(';').map((r) => r.split(',').map(Number));
+    const page = await h.mount(`<attention-masks id="m" tokens="Was, the, bank, flooded, ?" weights="${given}"></attention-masks>`);
+    const d = demoHandle(page, '#m');
+    await d.ready();
+    const [w] = await d.prop<number[][][]>('weights');
+    // Plain JS: w_ij / Σ_{j ≤ i} w_ij below the diagonal, 0 above.
+    rows.forEach((row, i) => {
+      const z = row.slice(0, i + 1).reduce((a, b) => a + b, 0);
+      row.forEach((v, j) => expect(w[i][j], `row ${i}, column ${j}`).toBeCloseTo(j <= i ? v / z : 0, 5));
+    });
+    expect(w[2].slice(0, 3).map((v) => +v.toFixed(2))).toEqual([0.75, 0.25, 0]); // "bank": Was, the, itself
+    expect(await d.messages()).toBe('');
+    expect(await d.part('.info').textContent()).toMatch(/weights of the earlier slide/);
+    await d.part('button:has-text("Encoder-only")').click();
+    await page.waitForFunction(() => (document.querySelector('#m') as any).blocks?.[0]?.allowed === 25);
+    await d.settled();
+    const [full] = await d.prop<number[][][]>('weights');
+    rows.forEach((row, i) => row.forEach((v, j) => expect(full[i][j]).toBeCloseTo(v, 5)));
+  });
+
   it.each([
+    { attrs: 'weights="0.5, 0.5; 0.5, 0.5"', attribute: 'weights' },
+    { attrs: 'weights="1, 0, 0, 0, 0; 1, 0, 0, 0, 0; 0.5, 0, 0, 0, 0; 1, 0, 0, 0, 0; 1, 0, 0, 0, 0"', attribute: 'weights' },
     { attrs: 'architecture="rnn"', attribute: 'architecture' },
     { attrs: 'tokens="a, , b"', attribute: 'tokens' },
     { attrs: 'tokens=""', attribute: 'tokens' },

@@ -38,6 +38,16 @@ describe('<knob-network>', () => {
     await h.screenshot('knob-network', d.locator);
   });
 
+  it('prints the trained knobs (α = 1) whatever alpha says, with the curve on the data', async () => {
+    const page = await h.mount('<knob-network id="k" layers="16,16" train-steps="120" alpha="0"></knob-network>', { query: '?print' });
+    const d = demoHandle(page, '#k');
+    await d.ready();
+    expect(await d.prop('currentAlpha')).toBe(1);
+    const walk = await d.prop<number[]>('walkLosses');
+    expect(await d.prop<number>('loss')).toBeCloseTo(walk[walk.length - 1], 4);
+    expect(await d.part('.a').textContent()).toBe('α = 1.00');
+  });
+
   it('is deterministic for a seed and differs for another', async () => {
     const page = await h.mount([7, 7, 8].map((seed, j) => `<knob-network id="k${j}" seed="${seed}" train-steps="10"></knob-network>`).join(''));
     const walks: number[][] = [];

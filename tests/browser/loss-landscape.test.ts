@@ -30,8 +30,23 @@ describe('<loss-landscape>', () => {
     expect(run.steps[29].next[0]).toBeCloseTo(0.96, 2);
     expect(await d.prop('verdict')).toBe('converged');
     expect(await d.prop('shown')).toBe(30);
+    // The verdict names it: a local minimum at 0.96, the deepest valley at −1.04 (L' = 4w³ − 4w + 0.3 = 0).
+    const verdict = (await d.part('.verdict').textContent())!.replace(/\u00a0/g, ' ');
+    expect(verdict).toContain('local minimum');
+    expect(verdict).toContain('w ≈ 0.96');
+    expect(verdict).toContain('w ≈ −1.04');
     await h.screenshot('loss-landscape-1d');
     expect(h.consoleErrors).toEqual([]);
+  });
+
+  it('says "deepest valley" when the ball starts left of the hump and reaches the global minimum', async () => {
+    const page = await h.mount('<loss-landscape id="l" landscape="double-well" learning-rate="0.05" start="-0.5" steps="30"></loss-landscape>');
+    const d = demoHandle(page, '#l');
+    await d.ready();
+    expect((await d.prop<Run>('run')).steps[29].next[0]).toBeCloseTo(-1.04, 2);
+    const verdict = (await d.part('.verdict').textContent())!.replace(/\u00a0/g, ' ');
+    expect(verdict).toContain('deepest valley, w ≈ −1.04');
+    expect(verdict).not.toContain('local minimum');
   });
 
   it('shows slow, good, overshooting and diverging learning rates on the bowl through its preset buttons', async () => {

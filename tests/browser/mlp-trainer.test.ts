@@ -19,19 +19,31 @@ describe('<mlp-trainer>', () => {
     await h.close();
   });
 
-  it('starts near ln 27, learns within 300 steps, trains live, its controls work, and it fits a slide', async () => {
+  it('opens after a seeded 300-step warm-up below ln 27, names its corpus and baselines, trains live, its controls work, and it fits a slide', async () => {
     h.consoleErrors.length = 0;
     const page = await h.mount(box('<mlp-trainer id="m"></mlp-trainer>'));
     const d = demoHandle(page, '#m');
     await d.ready();
-    expect(await d.prop('step')).toBe(0);
+    expect(await d.prop('step')).toBe(300);
     expect(await d.prop('parameters')).toBe(11_897);
     const start = await d.prop<number>('valLoss');
-    expect(Math.abs(start - 3.3)).toBeLessThan(0.15);
+    expect(start).toBeLessThan(Math.log(27) - 0.3);
+    // First screen: a number for every readout, real names, the corpus and both baselines on the chart.
+    const stats = await d.part('[part=stats]').textContent();
+    expect(stats).not.toMatch(/–/);
+    expect(stats).toContain('after 300 seeded steps');
+    const shown = await d.prop<string[]>('names');
+    expect(shown.filter((n) => n.length > 0).length).toBeGreaterThanOrEqual(6);
+    expect(await d.part('[part=corpus]').textContent()).toMatch(/8,405 English first names/);
+    const baseline = await d.prop<number>('baseline');
+    expect(baseline).toBeGreaterThan(2.3);
+    expect(baseline).toBeLessThan(2.6);
+    const marks = await d.part('[part=line-chart] .mark text').allTextContents();
+    expect(marks).toEqual([`uniform guess: ln 27 = ${Math.log(27).toFixed(2)}`, `counting (bigram, validation): ${baseline.toFixed(2)}`]);
 
     const r = await d.call<{ trainLoss: number; valLoss: number }>('train', 300);
-    expect(await d.prop('step')).toBe(300);
-    expect(r.valLoss).toBeLessThan(start - 0.4);
+    expect(await d.prop('step')).toBe(600);
+    expect(r.valLoss).toBeLessThan(start);
     expect(await d.prop('valLoss')).toBe(r.valLoss);
     const names = await d.call<string[]>('sample', 6);
     expect(names).toHaveLength(6);
@@ -43,7 +55,7 @@ describe('<mlp-trainer>', () => {
     // The speed is measured over half a second of frames: wait for the first figure too.
     await page.waitForFunction(() => {
       const m = document.querySelector('#m') as any;
-      return m.step >= 310 && m.stepsPerSecond > 0;
+      return m.step >= 610 && m.stepsPerSecond > 0;
     }, undefined, { timeout: 30_000 });
     await d.part('button.play').click();
     const paused = await d.prop<number>('step');
@@ -64,8 +76,12 @@ describe('<mlp-trainer>', () => {
     expect(size!.height).toBeLessThanOrEqual(560);
     await h.screenshot('mlp-trainer', page.locator('#slide'));
 
+    // Reset keeps the lecturer's learning rate and batch size: put the defaults back to see the same first screen.
+    await d.part('select.batch').selectOption('32');
+    await d.part('input.lr').fill('-1');
+    expect(await d.prop('currentLearningRate')).toBe(0.1);
     await d.part('button.reset').click();
-    await page.waitForFunction(() => (document.querySelector('#m') as any).step === 0);
+    await page.waitForFunction(() => (document.querySelector('#m') as any).step === 300);
     await d.settled();
     expect(await d.prop<number>('valLoss')).toBeCloseTo(start, 5);
     expect(h.consoleErrors).toEqual([]);

@@ -22,6 +22,8 @@ describe('<perceptron-demo>', () => {
     const d = demoHandle(page, '#p');
     await d.ready();
     expect(await d.prop('epochMistakes')).toEqual([]);
+    // w is the two input weights and b the bias, shown apart as in the rule.
+    expect(await d.part('.numbers').textContent()).toMatch(/w = \(−?\d\.\d\d, −?\d\.\d\d\), b = −?\d\.\d\d/);
     for (let i = 0; i < 5; i++) {
       await d.part('button:has-text("+1 example")').click();
       const u = await d.prop<Upd>('lastUpdate');

@@ -56,6 +56,48 @@ describe('<sampling-tree>', () => {
     expect(first[0]!.p).toBeCloseTo(0.5, 4);
   });
 
+  it('takes the built-in "I love to eat" table for that prompt: the slides\' distribution first, greedy "pizza tonight."', async () => {
+    const page = await h.mount(`<sampling-tree id="eat" prompt="I love to eat" runs="3"></sampling-tree>
+      <sampling-tree id="eat-cold" prompt="I love to eat" temperature="0" runs="2"></sampling-tree>`);
+    const [eat, cold] = ['#eat', '#eat-cold'].map((s) => demoHandle(page, s));
+    for (const d of [eat, cold]) await d!.ready();
+    const first = await eat!.prop<{ token: string; p: number }[]>('firstBranches');
+    expect(first.map((b) => b.token)).toEqual(['pizza', 'pasta', 'shoes', 'clouds', 'dreams', 'hope']);
+    first.forEach((b, i) => expect(b.p).toBeCloseTo([0.4, 0.3, 0.1, 0.08, 0.07, 0.05][i]!, 6));
+    for (const r of await eat!.prop<Run[]>('paths')) expect(r.text.startsWith('I love to eat ')).toBe(true);
+    // greedy: pizza 0.40, then tonight 0.35, then "." 0.70
+    expect((await cold!.prop<Run[]>('paths')).map((r) => r.text)).toEqual(['I love to eat pizza tonight.', 'I love to eat pizza tonight.']);
+  });
+
+  it('draws the tree at slide size with no text under 16 px and no branch crossing a label', async () => {
+    const page = await h.mount('<sampling-tree id="big" prompt="I love to eat" runs="8"></sampling-tree>');
+    const big = demoHandle(page, '#big');
+    await big.ready();
+    await big.settled();
+    const report = await big.locator.evaluate((host) => {
+      const svg = host.shadowRoot!.querySelector('svg.tree') as SVGSVGElement;
+      const texts = [...svg.querySelectorAll('text, tspan')] as SVGTextContentElement[];
+      const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+      const smallest = Math.min(...texts.map((t) => parseFloat(getComputedStyle(t).fontSize) * scale));
+      // every label (token text and probability pill) as a box in viewBox units
+      const boxes = [...svg.querySelectorAll('g.node text, g.node rect, text')].map((el) => (el as SVGGraphicsElement).getBBox());
+      let crossings = 0;
+      const lines = [...svg.querySelectorAll('path, line')] as SVGGeometryElement[];
+      for (const line of lines) {
+        const len = line.getTotalLength();
+        for (let d = 0; d <= len; d += 2) {
+          const pt = line.getPointAtLength(d);
+          if (boxes.some((b) => pt.x > b.x + 1 && pt.x < b.x + b.width - 1 && pt.y > b.y + 1 && pt.y < b.y + b.height - 1)) crossings++;
+        }
+      }
+      return { smallest, crossings, lines: lines.length };
+    });
+    expect(report.lines).toBeGreaterThan(6);
+    expect(report.smallest).toBeGreaterThanOrEqual(16 - 1e-3); // px, up to sub-pixel layout
+    expect(report.crossings).toBe(0);
+    await h.screenshot('sampling-tree-eat', big.locator);
+  });
+
   it.each([
     [`table='{"mat": {"and": -1}}'`, /table: context "mat", token "and": probability must be a number > 0/],
     [`table='{"mat": '`, /table: the table is not valid JSON/],

@@ -20,12 +20,41 @@ describe('<sir-model>', () => {
     await h.close();
   });
 
-  it('draws a dying outbreak for R₀ = 0.3/0.4 = 0.75, with all 123 NYC days as points', async () => {
+  it('opens on the fit from its attributes (R₀ ≈ 1.79 on the first 60 days, curves drawn), the same in print', async () => {
+    h.consoleErrors.length = 0;
+    for (const query of ['', '?print']) {
+      const page = await h.mount('<sir-model id="s" beta="0.3" gamma="0.4" population="250000" initial-infected="10" fit-days="60"></sir-model>', { query });
+      const d = demoHandle(page, '#s');
+      await d.ready();
+      const fit = await d.prop<{ r0: number; step: number; loss: number }>('fitState');
+      expect(fit.step).toBe(100);
+      expect(fit.r0).toBeGreaterThan(1.76);
+      expect(fit.r0).toBeLessThan(1.82);
+      expect(await d.prop<number>('r0')).toBeCloseTo(fit.r0, 6);
+      // The drawn curve is the fitted one: its loss is the fit's, and the wave peaks inside the window.
+      expect(await d.prop<number>('loss')).toBeCloseTo(fit.loss, 3);
+      const run = await d.prop<Run>('run');
+      const peak = Math.max(...run.I);
+      expect(peak).toBeGreaterThan(20 * run.I[0]); // a real wave (the fit starts it with ≈ 700 infected)
+      expect(run.I.indexOf(peak)).toBeGreaterThan(20);
+      expect(run.I.indexOf(peak)).toBeLessThan(123); // which peaks and turns inside the window
+      await expect.poll(() => d.part('.fit-status').textContent()).toContain(`fitted R₀ = ${fit.r0.toFixed(2)}`);
+      expect(await d.part('.controls').textContent()).not.toMatch(/–|loss …/);
+      if (query) await h.screenshot('sir-model-still', d.locator);
+    }
+    expect(h.consoleErrors).toEqual([]);
+  });
+
+  it('resets to a dying outbreak for R₀ = 0.3/0.4 = 0.75, with all 123 NYC days as points', async () => {
     h.consoleErrors.length = 0;
     const page = await h.mount('<sir-model id="s" beta="0.3" gamma="0.4" population="250000" initial-infected="10"></sir-model>');
     const d = demoHandle(page, '#s');
     await d.ready();
-    expect(await d.prop('r0')).toBeCloseTo(0.75, 6);
+    await d.part('button.reset').click();
+    await d.settled();
+    await expect.poll(() => d.prop('r0')).toBeCloseTo(0.75, 6);
+    await d.settled();
+    expect(await d.prop('fitState')).toBeNull();
     const run = await d.prop<Run>('run');
     expect(run.I).toHaveLength(124);
     expect(run.I[123]).toBeLessThan(run.I[0]);
@@ -40,6 +69,8 @@ describe('<sir-model>', () => {
     const page = await h.mount('<sir-model id="s" beta="0.3" gamma="0.4"></sir-model>');
     const d = demoHandle(page, '#s');
     await d.ready();
+    await d.part('button.reset').click();
+    await d.settled();
     await slide(d, 'beta', 0.6);
     await d.settled();
     await expect.poll(() => d.prop('r0')).toBeCloseTo(1.5, 6);
@@ -55,6 +86,10 @@ describe('<sir-model>', () => {
     const page = await h.mount('<sir-model id="s" beta="0.3" gamma="0.4" fit-days="60"></sir-model>');
     const d = demoHandle(page, '#s');
     await d.ready();
+    await d.part('button.reset').click(); // from the starting guess, not from the fitted first screen
+    await d.settled();
+    await expect.poll(() => d.prop('r0')).toBeCloseTo(0.75, 6);
+    await d.settled();
     const before = await d.prop<number>('loss');
     const tensors = await tensorCount(page);
     const first = await d.call<{ loss: number; step: number }>('fit', 1);

@@ -209,6 +209,17 @@ describe('<softmax-temperature> top-k, top-p and sampling', () => {
     expect(h.consoleErrors).toEqual([]);
   });
 
+  it('shows only the temperature slider with controls="temperature", and three decimals with decimals="3"', async () => {
+    const page = await h.mount('<softmax-temperature id="w" logits="2, 1.8, 1.2, 0.8, 0.6" labels="sunny, cloudy, rainy, snowy, windy" temperature="0.5" decimals="3" controls="temperature"></softmax-temperature>');
+    const w = demoHandle(page, '#w');
+    await w.ready();
+    expect(await w.part('input[type="range"]').count()).toBe(1);
+    expect(await w.part('[aria-label="top-k"]').count()).toBe(0);
+    expect(await w.locator.evaluate((el) => el.shadowRoot!.textContent)).not.toMatch(/entropy|top-k|top-p/);
+    // exp(2/0.5) / Σ exp(z/0.5) = 54.598 / 110.49 = 0.494 (the exercise's table)
+    expect(await w.locator.evaluate((el) => [...el.shadowRoot!.querySelectorAll('g.bar text')].map((t) => t.textContent)[0])).toBe('0.494');
+  });
+
   it('caps samples="1e6" at 10,000 with a note', async () => {
     const page = await h.mount('<softmax-temperature id="big" samples="1000000"></softmax-temperature>');
     const big = demoHandle(page, '#big');
@@ -234,5 +245,81 @@ describe('<softmax-temperature> at slide size', () => {
     } finally {
       await h.close();
     }
+  });
+});
+
+// ---------------------------------------------------------------------------
+// source="bigram": real logits from a bigram model counted in the page
+
+describe('<softmax-temperature source="bigram">', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await openBrowser({ viewport: { width: 1280, height: 720 } });
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  /** Plain-JS reference over the same bundled names: ln((count(c, j) + 1) / (n + V)), sorted descending. */
+  const referenceRow = async (c: string) => {
+    const { NAMES_EN } = await import('../../components/data/names');
+    const vocab = ['.', ...[...new Set(NAMES_EN.join(''))].sort()];
+    const counts = new Map(vocab.map((v) => [v, 0]));
+    for (const n of NAMES_EN) {
+      const s = `.${n}.`;
+      for (let i = 0; i + 1 < s.length; i++) if (s[i] === c) counts.set(s[i + 1]!, counts.get(s[i + 1]!)! + 1);
+    }
+    const total = [...counts.values()].reduce((a, b) => a + b, 0);
+    const rows = vocab.map((v) => ({ label: v === '.' ? 'end' : v, z: Math.log((counts.get(v)! + 1) / (total + vocab.length)) }));
+    rows.sort((a, b) => b.z - a.z || vocab.indexOf(a.label === 'end' ? '.' : a.label) - vocab.indexOf(b.label === 'end' ? '.' : b.label));
+    return { rows, total };
+  };
+
+  it('takes its logits from the bigram row after "a" on the names, names the corpus, and reshapes them with T', async () => {
+    h.consoleErrors.length = 0;
+    const page = await h.mount('<softmax-temperature id="bg" source="bigram" context="a"></softmax-temperature>');
+    const bg = demoHandle(page, '#bg');
+    await bg.ready();
+    const ref = await referenceRow('a');
+    const z = await bg.prop<number[]>('logitsShown');
+    expect(await bg.prop('labelsShown')).toEqual(ref.rows.map((r) => r.label));
+    z.forEach((v, i) => expect(v).toBeCloseTo(ref.rows[i]!.z, 4));
+    // At T = 1 the softmax gives back the model's own probabilities.
+    const p = await bg.prop<number[]>('probabilities');
+    p.forEach((v, i) => expect(v).toBeCloseTo(Math.exp(ref.rows[i]!.z), 4));
+    expect(await bg.part('.source').textContent()).toMatch(/8,405 English first names \(names-en\)/);
+    expect((await bg.prop<{ total: number }>('bigram')).total).toBe(ref.total);
+    await h.screenshot('softmax-temperature-bigram', bg.locator);
+    const box = (await bg.locator.boundingBox())!;
+    expect(box.width).toBeLessThanOrEqual(1180);
+    expect(box.height).toBeLessThanOrEqual(560);
+
+    // T = 0.5 squares the odds of the top two characters.
+    await bg.attr('temperature', '0.5');
+    await bg.settled();
+    const cold = await bg.prop<number[]>('probabilities');
+    expect(cold[0]! / cold[1]!).toBeCloseTo((p[0]! / p[1]!) ** 2, 3);
+
+    // The menu changes the context: after "q" comes "u".
+    await bg.part('select[aria-label="context"]').selectOption('q');
+    await page.waitForFunction(() => (document.querySelector('#bg') as any).labelsShown?.[0] === 'u');
+    await bg.settled();
+    const q = await referenceRow('q');
+    (await bg.prop<number[]>('logitsShown')).forEach((v, i) => expect(v).toBeCloseTo(q.rows[i]!.z, 4));
+    expect(h.consoleErrors).toEqual([]);
+  });
+
+  it.each([
+    { attrs: 'source="gpt"', attribute: 'source' },
+    { attrs: 'source="bigram" context="ab"', attribute: 'context' },
+    { attrs: 'source="bigram" corpus="shakespeare"', attribute: 'corpus' },
+  ])('explains $attrs inside the box', async ({ attrs, attribute }) => {
+    h.consoleErrors.length = 0;
+    const page = await h.mount(`<softmax-temperature id="bad" ${attrs}></softmax-temperature>`);
+    const bad = demoHandle(page, '#bad');
+    await bad.ready();
+    expect(await bad.messages()).toContain(`${attribute}=`);
+    expect((await bad.prop<number[]>('probabilities')).length).toBeGreaterThan(0);
+    expect(h.consoleErrors).toEqual([]);
   });
 });

@@ -32,6 +32,10 @@ describe('<sparse-attention-indexer>', () => {
     expect(await d.prop<number>('heldOutRecall')).toBeGreaterThanOrEqual(0.9);
     expect(await tensorCount(page)).toBe(tensors);
     expect(await d.part('.chips .chip.kept').count()).toBe(8);
+    // The score is labelled for what it is: hits ÷ min(k, relevant), with the counts (not called recall).
+    const legend = (await d.part('div.legend').textContent())!.replace(/\s+/g, ' ');
+    expect(legend).toMatch(/hits@8 ÷ min\(8, relevant\) here: \d+ ÷ \d+ = \d\.\d\d \(\d+ relevant\)/);
+    expect(legend).not.toMatch(/recall/);
     await h.screenshot('sparse-attention-indexer', d.locator);
     expect(h.consoleErrors).toEqual([]);
   });

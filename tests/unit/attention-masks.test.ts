@@ -112,3 +112,49 @@ describe('maskedAttentionWeights', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 });
+
+describe('blockWeights with given weights (the hand-set weights of the "Was the bank flooded?" slide)', () => {
+  // Rows: query Was, the, bank, flooded, ?; columns: the same tokens as keys; each row sums to 1.
+  const given = [
+    [0.4, 0.1, 0.2, 0.2, 0.1],
+    [0.1, 0.3, 0.5, 0.05, 0.05],
+    [0.3, 0.1, 0, 0.6, 0],
+    [0.1, 0.05, 0.6, 0.2, 0.05],
+    [0.4, 0.05, 0.2, 0.25, 0.1],
+  ];
+  /** Plain JS: keep the allowed weights of each row and rescale them to sum to 1. */
+  const renormalised = (mask: number[][]) => given.map((row, i) => {
+    const kept = row.map((v, j) => v * mask[i][j]);
+    const z = kept.reduce((a, b) => a + b, 0);
+    return kept.map((v) => v / z);
+  });
+
+  it('gives back the given weights exactly when nothing is masked (encoder-only)', async () => {
+    const [enc] = blocksFor('encoder-only', tokens);
+    const w = await blockWeights(enc, 42, 8, given);
+    w.forEach((row, i) => row.forEach((v, j) => expect(v, `${tokens[i]} → ${tokens[j]}`).toBeCloseTo(given[i][j], 6)));
+  });
+
+  it('removes the masked weights and rescales the rest under the causal mask', async () => {
+    const [dec] = blocksFor('decoder-only', tokens);
+    const w = await blockWeights(dec, 42, 8, given);
+    const ref = renormalised(causalMask(5));
+    w.forEach((row, i) => row.forEach((v, j) => expect(v, `${tokens[i]} → ${tokens[j]}`).toBeCloseTo(ref[i][j], 6)));
+    // "bank" keeps Was 0.3 and the 0.1 of its 0.4 visible weight: 0.75 and 0.25; "flooded" (0.6) is hidden.
+    expect(w[2][0]).toBeCloseTo(0.75, 6);
+    expect(w[2][1]).toBeCloseTo(0.25, 6);
+    expect(w[2][3]).toBe(0);
+    // The last token sees everything: its row is unchanged.
+    w[4].forEach((v, j) => expect(v).toBeCloseTo(given[4][j], 6));
+  });
+
+  it('uses the toy vectors for generated tokens and for blocks not over the source', async () => {
+    const [dec] = blocksFor('decoder-only', [...tokens, 'Yes']);
+    const withGiven = await blockWeights(dec, 42, 8, given);
+    const toyOnly = await blockWeights(dec, 42);
+    withGiven[5].forEach((v, j) => expect(v).toBeCloseTo(toyOnly[5][j], 6));
+    const [, decSelf, cross] = blocksFor('encoder-decoder', tokens, ['<s>', 'Das']);
+    expect(await blockWeights(cross, 42, 8, given)).toEqual(await blockWeights(cross, 42));
+    expect(await blockWeights(decSelf, 42, 8, given)).toEqual(await blockWeights(decSelf, 42));
+  });
+});

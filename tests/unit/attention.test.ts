@@ -2,10 +2,11 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  causalMask, checkWeights, disposeResult, embedTokens, identityProjections, mergeHeads, parseMatrices, positionalEncoding,
-  randomProjection, selfAttention, splitHeads, tokenizeWords, weightsFromScores, wordPart,
+  attentionParameterCount, causalMask, checkWeights, crossAttention, disposeResult, embedTokens, headParameterShapes,
+  identityProjections, mergeHeads, parseMatrices, permuteSquare, positionalEncoding, randomProjection, seededPermutation,
+  selfAttention, splitHeads, tokenizeWords, weightsFromScores, wordPart,
 } from '../../components/models/attention.js';
-import { AttentionTrainer, keyRows, targetMass, targetPositions } from '../../components/models/attention-train.js';
+import { AttentionTrainer, keyRows, objectivesOf, targetMass, targetPositions } from '../../components/models/attention-train.js';
 import { createRng } from '../../components/runtime/rng.js';
 
 beforeAll(async () => {
@@ -48,6 +49,8 @@ function refAttention(x: M, wq: M, wk: M, wv: M, o: { heads: number; scale: bool
   }
   return { weights, output };
 }
+
+const maxDiff = (a: M, b: M) => Math.max(...a.flatMap((row, i) => row.map((v, j) => Math.abs(v - b[i]![j]!))));
 
 const randomMatrix = (rows: number, cols: number, rng: ReturnType<typeof createRng>, s = 1): M =>
   Array.from({ length: rows }, () => Array.from({ length: cols }, () => rng.normal() * s));
@@ -127,6 +130,134 @@ describe('selfAttention', () => {
     disposeResult(r);
     // the two input tensors created inline above (x and 3 projections) are the only survivors
     expect(tf.memory().numTensors - before).toBe(4);
+  });
+});
+
+describe('permutation equivariance (attention without positions does not know order)', () => {
+  it.each([
+    { heads: 1, causal: false },
+    { heads: 2, causal: false },
+    { heads: 4, causal: false },
+  ])('permuting the input rows permutes the output rows, and the weights as P·W·Pᵀ ($heads heads)', async ({ heads, causal }) => {
+    const rng = createRng(11, `perm-${heads}`);
+    for (let c = 0; c < 10; c++) {
+      const n = 3 + rng.int(8);
+      const d = heads * (2 + rng.int(3));
+      const x = randomMatrix(n, d, rng);
+      const [wq, wk, wv] = [randomMatrix(d, d, rng, 0.6), randomMatrix(d, d, rng, 0.6), randomMatrix(d, d, rng)];
+      const perm = seededPermutation(n, rng);
+      const px = perm.map((i) => x[i]!);
+      const o = { heads, scale: true, temperature: 1, causal };
+      // float64 reference on the permuted input, and the float64 reference's own equivariance
+      const ref = refAttention(x, wq, wk, wv, o);
+      const refP = refAttention(px, wq, wk, wv, o);
+      refP.weights.forEach((w, h) => expect(maxDiff(w, permuteSquare(ref.weights[h]!, perm))).toBeLessThan(1e-12));
+      // TensorFlow.js (float32) on the permuted input against the permuted float64 reference
+      const got = await run(px, wq, wk, wv, o);
+      got.weights.forEach((w, h) => expect(maxDiff(w, permuteSquare(ref.weights[h]!, perm))).toBeLessThan(1e-5));
+      expect(maxDiff(got.output, perm.map((i) => ref.output[i]!))).toBeLessThan(1e-4);
+    }
+  });
+
+  it('holds for the demos\' embeddings only without positions: with positions a shuffle changes the weights', async () => {
+    const tokens = tokenizeWords('The cat sat on the mat because it was warm');
+    const perm = seededPermutation(tokens.length, createRng(42, 'shuffle'));
+    const shuffled = perm.map((i) => tokens[i]!);
+    const { wq, wk, wv } = { wq: randomProjection(16, 1, 'q'), wk: randomProjection(16, 1, 'k'), wv: randomProjection(16, 1, 'v') };
+    const o = { heads: 1, scale: true, temperature: 1, causal: false };
+    const gap = (positions: boolean) => {
+      const a = refAttention(embedTokens(tokens, 16, 42, positions), wq, wk, wv, o).weights[0]!;
+      const b = refAttention(embedTokens(shuffled, 16, 42, positions), wq, wk, wv, o).weights[0]!;
+      return maxDiff(b, permuteSquare(a, perm));
+    };
+    expect(gap(false)).toBeLessThan(1e-12);
+    expect(gap(true)).toBeGreaterThan(0.01);
+  });
+
+  it('draws seeded permutations that are never the identity and always use every index once', () => {
+    const rng = createRng(1, 'p');
+    for (let n = 2; n < 12; n++) {
+      const p = seededPermutation(n, rng);
+      expect([...p].sort((a, b) => a - b)).toEqual([...Array(n).keys()]);
+      expect(p.some((v, i) => v !== i)).toBe(true);
+    }
+    expect(seededPermutation(1, rng)).toEqual([0]);
+    expect(seededPermutation(6, createRng(42, 's'))).toEqual(seededPermutation(6, createRng(42, 's')));
+  });
+});
+
+describe('parameters of multi-head attention', () => {
+  it.each([[64, [1, 2, 4, 8]], [512, [1, 8]], [12_288, [1, 96]]] as const)('has 4·d² weights for d = %i whatever the number of heads %j', (d, headCounts) => {
+    for (const h of headCounts) expect(attentionParameterCount(d, h)).toBe(4 * d * d);
+  });
+
+  it('counts the same for 1 and 8 heads at d = 64 when the weight tensors are really built', () => {
+    const built = (heads: number) => {
+      const tensors = headParameterShapes(64, heads).map(({ shape }) => tf.zeros(shape));
+      const size = tensors.reduce((s, t) => s + t.size, 0);
+      tf.dispose(tensors);
+      return size;
+    };
+    expect(built(1)).toBe(built(8));
+    expect(built(8)).toBe(4 * 64 * 64);
+    // 8 heads: 24 matrices of 64 × 8 plus W_O
+    expect(headParameterShapes(64, 8)).toHaveLength(25);
+    expect(headParameterShapes(64, 8)[0]!.shape).toEqual([64, 8]);
+    expect(() => headParameterShapes(64, 5)).toThrow(/not divisible/);
+  });
+});
+
+describe('causal masking', () => {
+  it('leaves the upper triangle exactly 0 and earlier outputs bit-for-bit unchanged when a later token is edited', async () => {
+    const tokens = tokenizeWords('The cat sat on the mat because it was warm');
+    const rng = createRng(9, 'edit');
+    const d = 16;
+    const [wq, wk, wv] = [randomMatrix(d, d, rng, 0.5), randomMatrix(d, d, rng, 0.5), randomMatrix(d, d, rng)];
+    const o = { heads: 2, scale: true, temperature: 1, causal: true };
+    const before = await run(embedTokens(tokens, d, 42), wq, wk, wv, o);
+    for (const k of [9, 6, 3]) {
+      const edited = tokens.map((t, i) => (i === k ? 'dog' : t));
+      const after = await run(embedTokens(edited, d, 42), wq, wk, wv, o);
+      after.weights.forEach((w) => w.forEach((row, i) => row.forEach((v, j) => (j > i ? expect(v).toBe(0) : null))));
+      for (let i = 0; i < k; i++) {
+        expect(after.output[i]).toEqual(before.output[i]);
+        after.weights.forEach((w, h) => expect(w[i]).toEqual(before.weights[h]![i]));
+      }
+      expect(maxDiff([after.output[k]!], [before.output[k]!])).toBeGreaterThan(1e-3);
+    }
+    // Without the mask the edit reaches every row.
+    const open = { ...o, causal: false };
+    const a = await run(embedTokens(tokens, d, 42), wq, wk, wv, open);
+    const b = await run(embedTokens(tokens.map((t, i) => (i === 9 ? 'dog' : t)), d, 42), wq, wk, wv, open);
+    expect(maxDiff([a.output[0]!], [b.output[0]!])).toBeGreaterThan(1e-4);
+  });
+});
+
+describe('crossAttention', () => {
+  it('takes queries from one sequence and keys and values from the other (float64 reference)', async () => {
+    const rng = createRng(13, 'cross');
+    const [nq, nk, d] = [4, 6, 8];
+    const xq = randomMatrix(nq, d, rng);
+    const xkv = randomMatrix(nk, d, rng);
+    const [wq, wk, wv] = [randomMatrix(d, d, rng, 0.5), randomMatrix(d, d, rng, 0.5), randomMatrix(d, d, rng)];
+    const r = crossAttention(tf.tensor2d(xq), tf.tensor2d(xkv), { wq: tf.tensor2d(wq), wk: tf.tensor2d(wk), wv: tf.tensor2d(wv) }, { heads: 2 });
+    const w = (await r.weights.array()) as number[][][];
+    const out = (await r.output.array()) as M;
+    disposeResult(r);
+    expect(w[0]).toHaveLength(nq);
+    expect(w[0]![0]).toHaveLength(nk);
+    const [q, k, v] = [matmul(xq, wq), matmul(xkv, wk), matmul(xkv, wv)];
+    for (let h = 0; h < 2; h++) {
+      const c = (m: M, i: number) => m[i]!.slice(h * 4, h * 4 + 4);
+      for (let i = 0; i < nq; i++) {
+        const s = Array.from({ length: nk }, (_, j) => c(q, i).reduce((a, x, t) => a + x * c(k, j)[t]!, 0) / 2);
+        const m = Math.max(...s);
+        const e = s.map((x) => Math.exp(x - m));
+        const z = e.reduce((a, b) => a + b, 0);
+        e.forEach((x, j) => expect(w[h]![i]![j]).toBeCloseTo(x / z, 5));
+        for (let t = 0; t < 4; t++) expect(out[i]![h * 4 + t]).toBeCloseTo(e.reduce((a, x, j) => a + (x / z) * c(v, j)[t]!, 0), 4);
+      }
+    }
   });
 });
 
@@ -280,5 +411,41 @@ describe('training W_Q, W_K, W_V', () => {
     (await trainer.closeness()).forEach((c) => expect(c).toBeGreaterThan(0));
     expect(tf.memory().numTensors).toBe(tensors); // a step leaves nothing behind
     trainer.dispose();
+  });
+
+  it('lets two heads split "previous word" and "first word" between them (seed 42, 120 steps)', async () => {
+    const tokens = tokenizeWords('The cat sat on the mat because it was warm');
+    expect(objectivesOf('previous-first')).toEqual(['previous', 'first']);
+    expect(targetPositions('first', tokens)).toEqual(new Array(10).fill(0));
+    expect(keyRows('first', tokens)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    const trainer = new AttentionTrainer({ tokens, task: 'previous-first', dim: 16, heads: 2, causal: true, seed: 42 });
+    const masses = async () => {
+      const r = trainer.attend();
+      const w = (await r.weights.array()) as number[][][];
+      disposeResult(r);
+      return w.map((head) => trainer.massesOf(head)); // [head][previous, first]
+    };
+    const start = await masses();
+    start.flat().forEach((m) => expect(m).toBeLessThan(0.45));
+    for (let s = 0; s < 120; s++) trainer.trainStep().dispose();
+    const end = await masses();
+    // One head per job, and the other head does not do it.
+    const prevHead = end[0]![0]! > end[1]![0]! ? 0 : 1;
+    const firstHead = 1 - prevHead;
+    expect(end[prevHead]![0]).toBeGreaterThanOrEqual(0.85);
+    expect(end[firstHead]![1]).toBeGreaterThanOrEqual(0.9);
+    expect(end[firstHead]![0]).toBeLessThan(0.4);
+    expect(end[prevHead]![1]).toBeLessThan(0.4);
+    trainer.dispose();
+  });
+
+  it('frees every tensor it made when disposed, also after training (no tensor kept by tf.variable)', () => {
+    const before = tf.memory().numTensors;
+    for (const task of ['previous', 'previous-first'] as const) {
+      const trainer = new AttentionTrainer({ tokens: ['a', 'b', 'c', 'd'], task, dim: 8, heads: 2, causal: true, seed: 1 });
+      for (let s = 0; s < 3; s++) trainer.trainStep().dispose();
+      trainer.dispose();
+    }
+    expect(tf.memory().numTensors).toBe(before);
   });
 });

@@ -14,21 +14,33 @@ const EXPECTED: Record<string, string[]> = {
   // Next Token Prediction
   'learning-journey': ['Intuition', 'Counting', 'Embeddings', 'Neural nets', 'Context', 'Attention', 'ChatGPT'],
   'embedding-space': ['king', 'queen', 'man', 'woman', 'king − man'],
-  'nn-architecture': ['context', 'embed', 'concat', 'hidden', 'ReLU', 'softmax'],
+  'char-embedding-2d': ['a', 'e', 'o', 'b', 'd', 'x', 'dim 1', 'dim 2', 'vowels'],
+  'nn-architecture': ['context', 'embed', 'concat', 'hidden', 'tanh', 'softmax'],
   'gradient-descent': ['w ← w − η·∂L/∂w', 'start', 'minimum', 'loss L(w)'],
   'rnn-unrolled': ['I', 'love', 'pizza', 'h₀', 'h₃', 'same weights'],
   'attention-qkv': ['Query', 'Keys', 'Values', 'softmax', '0.68', '0.25'],
   'transformer-block': ['Multi-head attention', 'Add & Norm', 'Feed-forward', '× N'],
-  'sampling-tree': ['I want to eat', 'pizza', 'pasta', 'shoes', '0.40', '0.30', '0.10'],
+  'sampling-tree': ['I love to eat', 'pizza', 'pasta', 'shoes', '0.40', '0.30', '0.10'],
   'llm-recipe': ['Pre-training', 'Supervised fine-tuning', 'RLHF', 'ChatGPT'],
   // Gradient Handoff
-  'sir-flow': ['Susceptible', 'Infected', 'Recovered', 'β·S·I', 'γ·I'],
+  'sir-flow': ['Susceptible', 'Infected', 'Recovered', 'β·S·I/N', 'γ·I'],
+  'nyc-cases': ['confirmed cases per day', '57', '2,121', '6,353', '9 Mar', '6 Apr', 'next week'],
+  'network-of-knobs': ['t (the day)', 'cases', '16 hidden', '321 knobs', 'tanh'],
   'nested-function': ['f( g( h(', 't (the day)', 'infected'],
   handoff: ['input', 'output', 'loss', 'knobs', 'gradient'],
   'verdict-stack': ['Coding assistant', 'Large language model', 'Attention', 'WQ, WK, WV', 'Gradient descent'],
   // Neural Networks & Transformers
   'transformer-pipeline': ['Tokenize', 'Embed', 'Transform ×N', 'Unembed', 'Was the bank flooded?'],
   'digit-network': ['784 inputs', '16 hidden', '10 outputs', '12,960 weights', '42 biases', '13,002 parameters'],
+  // The Field Rhymes, Act I
+  'fr-1-five-beats': ['The puzzle', 'Bad attempt', 'The trick', 'The math', 'Nobody', 'mentions'],
+  'fr-1-rhyme-chain': ['Recurrence', 'Attention', 'Scaling laws', 'Supervised', 'RLHF', 'DPO', 'follows nothing'],
+  'fr-1-apparatus': ['tokenize', 'embed', 'f(x; θ)', 'softmax', 'sample', '−log p(true token)', 'Chapter 1 · learns'],
+  // The Field Rhymes, Act II
+  'fr-2-block-prenorm': ['LN', 'multi-head', 'FFN', 'y = x + Attn(LN(x))', 'z = y + FFN(LN(y))', 'one block ≈ 12d²'],
+  'fr-2-architectures': ['encoder-decoder', 'encoder only', 'decoder only', 'cross-attention', 'bidirectional', 'causal'],
+  // The Field Rhymes, Act III
+  'fr-3-gpt-scale': ['GPT-1 · 2018', 'GPT-2 · 2019', 'GPT-3 · 2020', '117 M', '1.5 B', '175 B', '300 B training tokens', 'BooksCorpus', 'WebText: 40 GB', '×13', '×117', 'log scale'],
 };
 
 /** Smallest on-screen text we accept, in px, when the SVG is shown at its own width/height. */

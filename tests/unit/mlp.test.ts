@@ -5,7 +5,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { bigramCount, parseCorpus, splitWords, type Corpus } from '../../components/models/corpus.js';
 import { buildDatasets, buildExamples, type Examples } from '../../components/models/mlp-data.js';
 import {
-  MlpModel, crossEntropy, forward, initWeights, parameterCount, type MlpConfig, type MlpShape, type MlpWeights,
+  MlpModel, bigramNll, crossEntropy, forward, initWeights, parameterCount, type MlpConfig, type MlpShape, type MlpWeights,
 } from '../../components/models/mlp.js';
 import { project2d } from '../../components/models/projection.js';
 import { LiveTrainer, pushPoint, type Curve } from '../../components/models/mlp-live.js';
@@ -323,5 +323,35 @@ describe('LiveTrainer', () => {
     expect(c.length).toBeLessThanOrEqual(600);
     expect(c.at(-1)).toEqual([1499, 1]);
     expect(c.map((p) => p[0])).toEqual([...c.map((p) => p[0])].sort((a, b) => a - b));
+  });
+});
+
+describe('bigramNll (the counting baseline on the MLP loss chart)', () => {
+  it('equals the bigram table\'s NLL (tensor counts) when it is fitted and scored on the same names, unsmoothed', async () => {
+    const { BigramModel } = await import('../../components/models/bigram.js');
+    for (const corpus of [tiny, small]) {
+      const model = new BigramModel(corpus);
+      const table = await model.table(0);
+      model.dispose();
+      expect(bigramNll(corpus, corpus.words, corpus.words, 0)).toBeCloseTo(table.nll, 4);
+    }
+  });
+
+  it('matches a hand count on a two-name corpus with add-one smoothing', () => {
+    // "ab", "b": pairs .a ab b. | .b b. ; vocabulary ". a b" (V = 3).
+    const c = parseCorpus('ab\nb');
+    // Rows with +1: '.' → (. 1, a 2, b 2)/5; 'a' → (. 1, a 1, b 2)/4; 'b' → (. 3, a 1, b 1)/5.
+    const expected = -(Math.log(2 / 5) + Math.log(2 / 4) + Math.log(3 / 5) + Math.log(2 / 5) + Math.log(3 / 5)) / 5;
+    expect(bigramNll(c, c.words, c.words, 1)).toBeCloseTo(expected, 12);
+  });
+
+  it('scores held-out names worse than the names it counted, and both under ln V', () => {
+    const { train, val } = splitWords(small.words, 42);
+    const seen = bigramNll(small, train, train, 1);
+    const heldOut = bigramNll(small, train, val, 1);
+    expect(heldOut).toBeGreaterThan(seen);
+    expect(heldOut).toBeLessThan(Math.log(small.vocab.length));
+    expect(heldOut).toBeGreaterThan(2.3);
+    expect(heldOut).toBeLessThan(2.6);
   });
 });

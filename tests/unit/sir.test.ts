@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { reproductionNumber, simulateSir, SirFitter, type SirParams } from '../../components/models/sir';
+import { fitSirPlain, reproductionNumber, simulateSir, sirLossAndGradient, SirFitter, type SirParams } from '../../components/models/sir';
 import { NYC_CASES } from '../../components/data/nyc-spring-2020';
 
 beforeAll(async () => {
@@ -170,5 +170,63 @@ describe('SirFitter gradients and read-out', () => {
     expect(run!.newCases).toHaveLength(60);
     for (let d = 0; d <= 60; d++) expect(Math.abs(run!.I[d] - sim.I[d])).toBeLessThan(0.5);
     for (let d = 0; d < 60; d++) expect(Math.abs(run!.newCases[d] - sim.newCases[d])).toBeLessThan(0.5);
+  });
+});
+
+describe('the plain-JS fit (sirLossAndGradient, fitSirPlain): what the demo shows before any click', () => {
+  const population = 250_000;
+  const cases = NYC_CASES.slice(0, 60);
+  const start = { beta: 0.3, gamma: 0.4, initialInfected: 10 };
+
+  it.each([
+    ['the slide\'s starting guess', [0.3, 0.4, 10]],
+    ['a growing wave', [0.5, 0.3, 40]],
+    ['near the fit', [0.31, 0.17, 700]],
+  ])('gives the same loss and gradient as TensorFlow.js autodiff at %s', async (_, [beta, gamma, i0]) => {
+    const tfjs = await new SirFitter({ cases, population, start: { beta, gamma, initialInfected: i0 } }).gradient();
+    const plain = sirLossAndGradient([beta, gamma, i0].map(Math.log), cases, population);
+    expect(plain.loss).toBeCloseTo(tfjs.loss, 4);
+    plain.grad.forEach((g, j) => expect(Math.abs(g - tfjs.grad[j])).toBeLessThan(2e-3 * Math.max(0.05, Math.abs(g))));
+  });
+
+  it('matches central finite differences of its own loss (forward-mode derivatives are right)', () => {
+    const theta = [0.5, 0.3, 40].map(Math.log);
+    const { grad } = sirLossAndGradient(theta, cases, population);
+    theta.forEach((_, j) => {
+      const e = 1e-6;
+      const at = (d: number) => sirLossAndGradient(theta.map((t, k) => (k === j ? t + d : t)), cases, population).loss;
+      expect(grad[j]).toBeCloseTo((at(e) - at(-e)) / (2 * e), 6);
+    });
+  });
+
+  it('walks the same Adam path as the TensorFlow.js fit, step for step', async () => {
+    const fitter = new SirFitter({ cases, population, start, learningRate: 0.2 });
+    for (let k = 1; k <= 8; k++) {
+      await fitter.step();
+      const live = await fitter.state();
+      const plain = fitSirPlain({ cases, population, start, learningRate: 0.2 }, k);
+      expect(plain.beta / live.beta).toBeCloseTo(1, 3);
+      expect(plain.gamma / live.gamma).toBeCloseTo(1, 3);
+      expect(plain.initialInfected / live.initialInfected).toBeCloseTo(1, 3);
+      expect(plain.loss).toBeCloseTo(live.loss, 4);
+    }
+  });
+
+  it('fits the first 60 NYC days from R₀ = 0.75 to R₀ ≈ 1.79 in the demo\'s 100 steps (converging to ≈ 1.91)', () => {
+    const fit = fitSirPlain({ cases, population, start, learningRate: 0.2 }, 100);
+    expect(fit.step).toBe(100);
+    expect(fit.r0).toBeGreaterThan(1.76);
+    expect(fit.r0).toBeLessThan(1.82);
+    const longer = fitSirPlain({ cases, population, start, learningRate: 0.2 }, 400);
+    expect(longer.r0).toBeCloseTo(1.91, 1);
+    expect(longer.loss).toBeLessThanOrEqual(fit.loss);
+  });
+
+  it('cuts the loss to a tenth of the starting guess and reports the loss at its final parameters', () => {
+    const before = sirLossAndGradient([start.beta, start.gamma, start.initialInfected].map(Math.log), cases, population).loss;
+    const fit = fitSirPlain({ cases, population, start, learningRate: 0.2 }, 100);
+    expect(fit.loss).toBeLessThan(0.1 * before);
+    expect(fit.loss).toBeCloseTo(sirLossAndGradient([fit.beta, fit.gamma, fit.initialInfected].map(Math.log), cases, population).loss, 12);
+    expect(fit.rmse).toBeCloseTo(Math.sqrt(fit.loss) * Math.sqrt(cases.reduce((a, c) => a + c * c, 0) / cases.length), 6);
   });
 });
