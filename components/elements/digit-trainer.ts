@@ -204,6 +204,8 @@ export class DigitTrainer extends DemoElement {
     // The warm-up: seeded steps in chunks, so the curve shows the climb from step 0.
     for (let done = 0; done < warmup && key === this.wantedKey; done += WARMUP_RECORD) {
       await this.advance(Math.min(WARMUP_RECORD, warmup - done));
+      // On wasm a read-back resolves at once: yield so the page (and the deck) keep running.
+      await new Promise((resolve) => setTimeout(resolve, 0));
     }
     if (key !== this.wantedKey) return;
     this.shownKey = key;

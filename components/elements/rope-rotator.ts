@@ -283,7 +283,8 @@ export class RopeRotator extends DemoElement {
           return svg`<path d="M${c},${c} L${c + r0 * Math.cos(a0)},${c - r0 * Math.sin(a0)} A${r0},${r0} 0 ${large} 0 ${c + r0 * Math.cos(a1)},${c - r0 * Math.sin(a1)} Z" fill="#d9dee5" opacity="0.8"></path>`;
         })();
     const rel = pairAngle(s.q, s.k, i, m, n, this.p.base);
-    return html`<svg class="chart pair" viewBox="0 0 ${W} ${W + 24}" role="img" aria-label=${`pair ${i}: angle between q and k ${deg(rel)} degrees`}>
+    // The view starts 12 units down: the circle (radius R + 8 with its sector) never reaches the top strip.
+    return html`<svg class="chart pair" viewBox="0 12 ${W} ${W + 12}" role="img" aria-label=${`pair ${i}: angle between q and k ${deg(rel)} degrees`}>
       ${sector}
       <circle cx=${c} cy=${c} r=${R} fill="none" stroke="#c9d1db" stroke-width="1.5"></circle>
       ${arrow(s.k, n, palette.orange)} ${arrow(s.q, m, palette.blue)}

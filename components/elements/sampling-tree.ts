@@ -305,9 +305,11 @@ export class SamplingTree extends DemoElement {
     const latest = new Set<TreeNode>();
     const last = this._paths[this._paths.length - 1];
     if (last) {
-      let node = root;
+      // The latest path, as far as the tree shown holds it (a path drawn before a change of table may leave it).
+      let node: TreeNode | undefined = root;
       for (const s of last.steps) {
-        node = node.children.find((c) => c.token === s.token)!;
+        node = node.children.find((c) => c.token === s.token);
+        if (!node) break;
         latest.add(node);
       }
     }

@@ -2,7 +2,7 @@
 // (WebAssembly here): the step and the seconds from pressing ▶ train live until
 // the jump (test accuracy over 95 % after train accuracy has reached 100 %), as
 // the lecturer would see it live (5 full-batch AdamW steps per animation frame,
-// accuracies recorded every 25 steps), for the default run (p = 47, half the
+// accuracies recorded after each frame), for the default run (p = 47, half the
 // pairs, λ = 1, η = 0.01). Figures, not pass/fail: `npm run bench` prints them.
 // Target: within 60 s on this 2-core machine.
 //
