@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator } from 'playwright-core';
-import { demoHandle, openBrowser, tensorCount, type Harness } from './harness';
+import { demoHandle, openBrowser, tensorCount, type Harness, smallestText } from './harness';
 
 interface Optimum { params: number; tokens: number; loss: number; tokensPerParam: number }
 interface Row { name: string; params: number; tokens: number; flops: number; tokensPerParam: number; loss: number }
@@ -12,31 +12,6 @@ function referenceOptimum(C: number) {
   const N = G * (C / 6) ** (b / (a + b));
   const D = (C / 6) ** (a / (a + b)) / G;
   return { N, D, L: E + A / N ** a + B / D ** b };
-}
-
-/** Smallest on-screen text in px inside the element's shadow root (SVG text: font size × on-screen scale). */
-function smallestText(el: Locator): Promise<{ px: number; text: string }> {
-  return el.evaluate((host) => {
-    let best = { px: Infinity, text: '' };
-    const walk = (root: Node) => {
-      const w = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-      for (let n = w.nextNode(); n; n = w.nextNode()) {
-        const t = n.textContent?.trim();
-        const parent = n.parentElement;
-        if (!t || !parent || parent.closest('style')) continue;
-        const r = parent.getBoundingClientRect();
-        if (r.width === 0 || r.height === 0) continue;
-        let px = parseFloat(getComputedStyle(parent).fontSize);
-        if (parent instanceof SVGElement) {
-          const m = (parent as unknown as SVGGraphicsElement).getScreenCTM?.();
-          if (m) px *= Math.hypot(m.a, m.b);
-        }
-        if (px < best.px) best = { px, text: t };
-      }
-    };
-    walk(host.shadowRoot!);
-    return best;
-  });
 }
 
 describe('<chinchilla-frontier>', () => {

@@ -1,36 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator } from 'playwright-core';
-import { demoHandle, openBrowser, tensorCount, type Harness } from './harness';
+import { demoHandle, openBrowser, tensorCount, type Harness, smallestText } from './harness';
 
 interface State { k: number; perToken: number[]; exact: number[]; measured: number[]; curve: { logN: number[]; perToken: number[]; exact: number[] } }
 
 /** Float64 reference of the toy family: p = exp(−(N/1.67e7)^−0.356) at log10 N = 7, 7.5, …, 12. */
 const REF_P = Array.from({ length: 11 }, (_, i) => Math.exp(-((10 ** (7 + i / 2) / 1.67e7) ** -0.356)));
-
-/** Smallest on-screen text in px inside the element's shadow root (SVG text: font size × on-screen scale). */
-function smallestText(el: Locator): Promise<{ px: number; text: string }> {
-  return el.evaluate((host) => {
-    let best = { px: Infinity, text: '' };
-    const walk = (root: Node) => {
-      const w = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-      for (let n = w.nextNode(); n; n = w.nextNode()) {
-        const t = n.textContent?.trim();
-        const parent = n.parentElement;
-        if (!t || !parent || parent.closest('style')) continue;
-        const r = parent.getBoundingClientRect();
-        if (r.width === 0 || r.height === 0) continue;
-        let px = parseFloat(getComputedStyle(parent).fontSize);
-        if (parent instanceof SVGElement) {
-          const m = (parent as unknown as SVGGraphicsElement).getScreenCTM?.();
-          if (m) px *= Math.hypot(m.a, m.b);
-        }
-        if (px < best.px) best = { px, text: t };
-      }
-    };
-    walk(host.shadowRoot!);
-    return best;
-  });
-}
 
 describe('<emergence-lens>', () => {
   let h: Harness;

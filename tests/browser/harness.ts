@@ -217,3 +217,31 @@ export async function tensorCount(page: Page): Promise<number> {
 export async function pageBackend(page: Page): Promise<{ name: string; skipped: string[]; forced: boolean }> {
   return page.evaluate(async () => (globalThis as any).__demoRuntime.initBackend());
 }
+
+/**
+ * The smallest text a demo shows on screen, in px: every visible text node in
+ * its shadow root (nested shadow roots included), HTML at its computed size,
+ * SVG text at its font size times the SVG's on-screen scale.
+ */
+export async function smallestText(el: Locator): Promise<{ px: number; text: string }> {
+  return el.evaluate((host) => {
+    let best = { px: Infinity, text: '' };
+    const walk = (root: Node) => {
+      const w = document.createTreeWalker(root, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT);
+      for (let n = w.currentNode as Node | null; n; n = w.nextNode()) {
+        if (n.nodeType === Node.TEXT_NODE && n.textContent!.trim()) {
+          const parent = n.parentElement!;
+          if (['STYLE', 'TITLE', 'OPTION'].includes(parent.tagName) || parent.closest('title')) continue;
+          const r = parent.getBoundingClientRect();
+          if (r.width === 0 || r.height === 0) continue;
+          const font = parseFloat(getComputedStyle(parent).fontSize);
+          const m = parent instanceof SVGElement ? (parent as unknown as SVGGraphicsElement).getScreenCTM?.() : null;
+          const px = m ? font * Math.hypot(m.a, m.b) : font;
+          if (px < best.px) best = { px, text: n.textContent!.trim().slice(0, 40) };
+        } else if ((n as Element).shadowRoot) walk((n as Element).shadowRoot!);
+      }
+    };
+    walk(host.shadowRoot ?? host);
+    return best;
+  });
+}

@@ -1,33 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { demoHandle, openBrowser, tensorCount, type Harness } from './harness';
+import { demoHandle, openBrowser, tensorCount, type Harness, smallestText } from './harness';
 
 /** A slide-sized box at 1280×720: the width a full-width demo gets in a deck. */
 const box = (inner: string) => `<div id="slide" style="width:1180px;outline:1px dashed #bbb">${inner}</div>`;
-
-/** Smallest on-screen text (HTML and SVG, the shadow root included) inside the element, in px. */
-async function smallestText(page: Page, selector: string): Promise<{ px: number; text: string }> {
-  return page.evaluate((sel) => {
-    const host = document.querySelector(sel)!;
-    let best = { px: Infinity, text: '' };
-    const walk = (root: Node) => {
-      const w = document.createTreeWalker(root, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT);
-      for (let n = w.currentNode as Node | null; n; n = w.nextNode()) {
-        if (n.nodeType === Node.TEXT_NODE && n.textContent!.trim()) {
-          const el = n.parentElement!;
-          if (['STYLE', 'TITLE', 'OPTION'].includes(el.tagName) || el.closest('title')) continue;
-          if (el.closest('.badge')) continue;
-          const font = parseFloat(getComputedStyle(el).fontSize);
-          const m = el instanceof SVGElement ? (el as unknown as SVGGraphicsElement).getScreenCTM() : null;
-          const px = m ? font * Math.hypot(m.a, m.b) : font;
-          if (px < best.px) best = { px, text: n.textContent!.trim().slice(0, 30) };
-        } else if ((n as Element).shadowRoot) walk((n as Element).shadowRoot!);
-      }
-    };
-    walk(host);
-    return best;
-  }, selector);
-}
 
 /** The readout table as {row header: value cell text}. */
 async function table(page: Page, selector: string): Promise<Record<string, string>> {
@@ -67,7 +43,7 @@ describe('<model-calculator>', () => {
     expect(legend).toContain('attention 58.0 B (33 %)');
     expect(legend).toContain('FFN 116.0 B (66 %)');
     expect(await d.part('svg rect.part').count()).toBe(4);
-    const small = await smallestText(page, '#calc');
+    const small = await smallestText(page.locator('#calc'));
     expect(small.px, `"${small.text}"`).toBeGreaterThanOrEqual(16);
     const height = await page.locator('#calc').evaluate((n) => n.getBoundingClientRect().height);
     expect(height).toBeLessThan(560);

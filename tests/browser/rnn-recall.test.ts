@@ -2,31 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { demoHandle, openBrowser, SHOTS_DIR, tensorCount, type Harness } from './harness';
-
-/** The smallest rendered text in the element (SVG text scaled by its CTM), ignoring the backend badge. */
-async function smallestText(page: Page, selector: string): Promise<{ px: number; text: string }> {
-  return page.evaluate((sel) => {
-    const root = document.querySelector(sel)!.shadowRoot!;
-    let best = { px: Infinity, text: '' };
-    for (const el of root.querySelectorAll('*')) {
-      if (el.closest('.badge')) continue;
-      const own = [...el.childNodes].filter((n) => n.nodeType === 3 && n.textContent!.trim()).map((n) => n.textContent!.trim()).join(' ');
-      if (!own) continue;
-      const r = (el as HTMLElement).getBoundingClientRect();
-      if (r.width === 0 && r.height === 0) continue;
-      let px = parseFloat(getComputedStyle(el).fontSize);
-      if (el instanceof SVGElement) {
-        const attr = el.getAttribute('font-size');
-        if (attr) px = parseFloat(attr);
-        const m = (el as SVGGraphicsElement).getScreenCTM?.();
-        if (m) px *= Math.hypot(m.a, m.b); // the scale, rotated labels included
-      }
-      if (px < best.px) best = { px, text: own };
-    }
-    return best;
-  }, selector);
-}
+import { demoHandle, openBrowser, SHOTS_DIR, tensorCount, type Harness, smallestText } from './harness';
 
 /** The deck's demo font: a section's 30 px × 0.8 (slides/themes/lecture.css), content 1152 px wide. */
 const DECK = '<style>rnn-recall { font-size: 24px; width: 1152px; }</style>';
@@ -55,7 +31,7 @@ describe('<rnn-recall>', () => {
     // back through time from the query (t = 21) to the token (t = 0): the RNN's gradient shrinks far more
     expect(g.rnn[0]! / g.rnn[21]!).toBeLessThan(0.03);
     expect(g.rnn[0]! / g.rnn[21]!).toBeLessThan((g.lstm[0]! / g.lstm[21]!) / 3);
-    const small = await smallestText(page, '#r');
+    const small = await smallestText(page.locator('#r'));
     expect(small.px, `"${small.text}"`).toBeGreaterThanOrEqual(16);
     const box = await r.locator.boundingBox();
     expect(box!.height).toBeLessThan(540); // fits under a slide title at 1280 × 720
@@ -90,7 +66,7 @@ describe('<rnn-recall>', () => {
     expect((await r.prop<{ rnn: number[] }>('gradients')).rnn).toHaveLength(7);
     expect(await tensorCount(page)).toBe(tensors);
     await h.screenshot('rnn-recall-trained', r.locator);
-    const small = await smallestText(page, '#r');
+    const small = await smallestText(page.locator('#r'));
     expect(small.px, `"${small.text}"`).toBeGreaterThanOrEqual(16);
     expect(h.consoleErrors).toEqual([]);
   }, 300_000);

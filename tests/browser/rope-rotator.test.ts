@@ -1,30 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoHandle, openBrowser, tensorCount, type Harness } from './harness';
+import { demoHandle, openBrowser, tensorCount, type Harness, smallestText } from './harness';
 import type { Page } from 'playwright-core';
-
-/** The smallest rendered text in the element (SVG text scaled by its CTM), ignoring the backend badge. */
-async function smallestText(page: Page, selector: string): Promise<{ px: number; text: string }> {
-  return page.evaluate((sel) => {
-    const root = document.querySelector(sel)!.shadowRoot!;
-    let best = { px: Infinity, text: '' };
-    for (const el of root.querySelectorAll('*')) {
-      if (el.closest('.badge')) continue;
-      const own = [...el.childNodes].filter((n) => n.nodeType === 3 && n.textContent!.trim()).map((n) => n.textContent!.trim()).join(' ');
-      if (!own) continue;
-      const r = (el as HTMLElement).getBoundingClientRect();
-      if (r.width === 0 && r.height === 0) continue;
-      let px = parseFloat(getComputedStyle(el).fontSize);
-      if (el instanceof SVGElement) {
-        const attr = el.getAttribute('font-size');
-        if (attr) px = parseFloat(attr);
-        const m = (el as SVGGraphicsElement).getScreenCTM?.();
-        if (m) px *= Math.hypot(m.a, m.b); // the scale, rotated labels included
-      }
-      if (px < best.px) best = { px, text: own };
-    }
-    return best;
-  }, selector);
-}
 
 /** float64 reference of the score: rotate each pair by m·θ_i and n·θ_i, then the dot product. */
 function scoreRef(q: number[], k: number[], m: number, n: number, base = 10000): number {
@@ -72,7 +48,7 @@ describe('<rope-rotator>', () => {
     expect(norms.rotatedQ).toBeCloseTo(norms.q, 4);
     expect(norms.rotatedK).toBeCloseTo(norms.k, 4);
     expect(await r.prop('pastTraining')).toBe(false);
-    const small = await smallestText(page, '#r');
+    const small = await smallestText(page.locator('#r'));
     expect(small.px, `"${small.text}"`).toBeGreaterThanOrEqual(16);
     const box = await r.locator.boundingBox();
     expect(box!.height).toBeLessThan(540);

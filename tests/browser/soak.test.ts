@@ -12,7 +12,7 @@
  * test-output/soak/report.json and report.md.
  *
  * SOAK_DECKS=name,name limits the decks; SOAK_DWELL=ms sets how long loops
- * run on each demo (default 250 ms); SOAK_DEBUG=1 prints each demo's time and
+ * run on each demo (default 120 ms); SOAK_DEBUG=1 prints each demo's time and
  * tensor count; SOAK_PASSES=n (debugging only) changes the number of passes.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -24,7 +24,7 @@ import { deckFiles, describeDeck } from '../../scripts/decks.mjs';
 import { baseUrl, goToSlide, openBrowser, slideCount, type Harness } from './harness';
 
 const PASSES = Number(process.env.SOAK_PASSES ?? 3);
-const DWELL = Number(process.env.SOAK_DWELL ?? 250);
+const DWELL = Number(process.env.SOAK_DWELL ?? 120);
 const HEAP_GROWTH = 0.1;
 const OUT_DIR = path.resolve('test-output', 'soak');
 
@@ -110,13 +110,13 @@ async function exercise(page: Page, demo: Locator, id: string): Promise<void> {
     await b.click({ timeout: 2000 }).catch(() => {});
     await page.waitForTimeout(40);
     // A busy demo (training, fitting) is clicked on anyway, as a hurried lecturer would.
-    await settled(page, id, 800);
+    await settled(page, id, 200);
   }
   for (const slider of await demo.locator('input[type=range]:visible').all()) {
     if (!(await slider.isEnabled().catch(() => false))) continue;
     await slider.focus().catch(() => {});
     for (const key of ['ArrowRight', 'ArrowRight', 'ArrowLeft', 'ArrowUp']) await page.keyboard.press(key);
-    await settled(page, id, 800);
+    await settled(page, id, 200);
   }
   const pads = await demo.locator('[aria-label*="drawing pad" i]:visible, [part~="pad"]:visible, [part~="chart"]:visible').all();
   for (const pad of pads) {
@@ -127,12 +127,12 @@ async function exercise(page: Page, demo: Locator, id: string): Promise<void> {
     await page.mouse.move(box.x + box.width * 0.7, box.y + box.height * 0.6, { steps: 6 });
     await page.mouse.move(box.x + box.width * 0.4, box.y + box.height * 0.75, { steps: 4 });
     await page.mouse.up();
-    await settled(page, id, 800);
+    await settled(page, id, 200);
   }
   // Let any loop that was started run a moment, then give the keys back to the deck.
   await page.waitForTimeout(DWELL);
   await page.keyboard.press('Escape');
-  await settled(page, id, 10_000);
+  await settled(page, id, 3_000);
 }
 
 /** Messages of demos that show their failure box. */
