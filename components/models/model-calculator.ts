@@ -28,24 +28,10 @@
  */
 import type { ModelPreset } from '../data/model-presets.js';
 
-export interface ModelConfig {
-  dModel: number;
-  layers: number;
-  heads: number;
-  kvHeads: number;
-  headDim: number;
-  /** FFN hidden size (per expert). */
-  ffn: number;
-  gated: boolean;
-  vocab: number;
-  context: number;
-  tied: boolean;
-  positions: 'learned' | 'rotary';
-  norm: 'layernorm' | 'rmsnorm';
-  biases: boolean;
-  finalNorm: boolean;
-  experts: number;
-  activeExperts: number;
+/** The architecture a preset publishes; the calculator's inputs add the costs below. */
+export type ModelArchitecture = Omit<ModelPreset, 'id' | 'label' | 'source' | 'year' | 'published' | 'publishedActive' | 'tokens'>;
+
+export interface ModelConfig extends ModelArchitecture {
   /** Bytes per weight (2 = 16-bit, 0.5 = 4-bit). */
   bytes: number;
   /** Bytes per cached K or V value. */

@@ -9,19 +9,14 @@
 // Usage: node scripts/bench/grokking.mjs  (or import { benchGrokking } and pass
 // { context, baseUrl } to reuse a browser and a served bundle).
 import { fileURLToPath } from 'node:url';
-import { withBench } from './names-page.mjs';
+import { cpuCalibrationMs, withBench } from './names-page.mjs';
 
 async function measure(open, which, limitSeconds) {
   const { page, name: backend } = await open(which);
   await page.evaluate(() => {
     document.body.innerHTML = '<grokking-run id="g"></grokking-run>';
   });
-  const calibrationMs = await page.evaluate(() => {
-    const t0 = performance.now();
-    let x = 0;
-    for (let i = 0; i < 1e7; i++) x += Math.sqrt(i);
-    return x > 0 ? +(performance.now() - t0).toFixed(1) : NaN;
-  });
+  const calibrationMs = await cpuCalibrationMs(page);
   const result = await page.evaluate(async (limit) => {
     const el = document.querySelector('#g');
     await el.ready;

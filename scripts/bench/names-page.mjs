@@ -55,3 +55,16 @@ export function percentiles(samples, digits = 1) {
   const at = (q) => s[Math.min(s.length - 1, Math.floor(q * s.length))];
   return { n: s.length, p50: +at(0.5).toFixed(digits), p95: +at(0.95).toFixed(digits), max: +s[s.length - 1].toFixed(digits) };
 }
+
+/**
+ * Milliseconds the page takes for a fixed plain-JS loop (10⁷ square roots): a
+ * yardstick of how loaded the machine is, printed beside a timing (≈ 10 ms idle).
+ */
+export function cpuCalibrationMs(page) {
+  return page.evaluate(() => {
+    const t0 = performance.now();
+    let x = 0;
+    for (let i = 0; i < 1e7; i++) x += Math.sqrt(i);
+    return x > 0 ? +(performance.now() - t0).toFixed(1) : NaN;
+  });
+}

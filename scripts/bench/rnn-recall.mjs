@@ -8,19 +8,14 @@
 // Usage: node scripts/bench/rnn-recall.mjs  (or import { benchRnnRecall } and pass
 // { context, baseUrl } to reuse a browser and a served bundle).
 import { fileURLToPath } from 'node:url';
-import { withBench } from './names-page.mjs';
+import { cpuCalibrationMs, withBench } from './names-page.mjs';
 
 async function measure(open, which, limitSeconds) {
   const { page, name: backend } = await open(which);
   await page.evaluate(() => {
     document.body.innerHTML = '<rnn-recall id="r"></rnn-recall>';
   });
-  const calibrationMs = await page.evaluate(() => {
-    const t0 = performance.now();
-    let x = 0;
-    for (let i = 0; i < 1e7; i++) x += Math.sqrt(i);
-    return x > 0 ? +(performance.now() - t0).toFixed(1) : NaN;
-  });
+  const calibrationMs = await cpuCalibrationMs(page);
   const result = await page.evaluate(async (limit) => {
     const el = document.querySelector('#r');
     await el.ready;
