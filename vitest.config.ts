@@ -13,8 +13,14 @@ const textFiles: Plugin = {
 export default defineConfig({
   plugins: [textFiles],
   test: {
-    // Two cores: one test file (one Chromium) at a time keeps timings sane.
-    fileParallelism: false,
+    // Two cores, two test files at a time: most of a browser test's time is
+    // waiting on a page (training steps, settling, screenshots), so a second
+    // file fills the gaps; more than two would only queue for the CPU. Tests
+    // assert states and counts, never wall-clock times, so contention slows
+    // them without changing their outcome.
+    fileParallelism: true,
+    maxWorkers: 2,
+    minWorkers: 1,
     projects: [
       {
         plugins: [textFiles],

@@ -18,6 +18,8 @@ const benches = [
   { name: 'mlp', file: './bench/mlp.mjs', run: (m) => m.benchMlp() },
   { name: 'rnn-recall', file: './bench/rnn-recall.mjs', run: (m) => m.benchRnnRecall() },
   { name: 'grokking', file: './bench/grokking.mjs', run: (m) => m.benchGrokking() },
+  { name: 'growth', file: './bench/growth.mjs', run: (m) => m.benchGrowth() },
+  { name: 'pdf-peer', file: './bench/pdf-peer.mjs', run: (m) => m.benchPdfPeer() },
   {
     name: 'pdf',
     file: './pdf.mjs',

@@ -100,7 +100,7 @@ function layoutNotes() {
 /**
  * Exports every deck (or `decks`, by name) of a built site in `outDir` to
  * `outDir/pdf/<deck>.pdf` and `outDir/pdf/<deck>-notes.pdf` (or into `pdfDir`).
- * @returns {Promise<Array<{ deck: string, pdf: string, notes: string | null, pages: number, seconds: number, phases: { ready: number, print: number, notes: number } }>>}
+ * @returns {Promise<Array<{ deck: string, pdf: string, notes: string | null, pages: number, demos: number, seconds: number, phases: { ready: number, print: number, notes: number } }>>}
  */
 export async function exportPdfs({ outDir, decks, baseUrl, pdfDir = path.join(outDir, 'pdf'), timeoutMs = 240_000, notes = true, log = console.log } = {}) {
   const names = (await deckFiles()).map(deckName).filter((d) => !decks?.length || decks.includes(d));
@@ -120,6 +120,8 @@ export async function exportPdfs({ outDir, decks, baseUrl, pdfDir = path.join(ou
         await waitForDemos(page, { timeoutMs, label: deck });
         const tReady = performance.now();
         const pages = await page.evaluate(() => document.querySelectorAll('svg[data-marpit-svg]').length);
+        // Demos drawn in their still state on the printed pages (the bench compares with `marp --pdf`, which draws none).
+        const demos = await page.evaluate(() => [...document.querySelectorAll('[data-ready]')].filter((e) => 'ready' in e).length);
         // Chromium turns relative hrefs into absolute ones against the page (here the temporary
         // local server), so links point at the published site (--base-url) or else at the built folder on disk.
         const linkBase = baseUrl ? (baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`) : pathToFileURL(`${path.resolve(outDir)}/`).href;
@@ -143,7 +145,7 @@ export async function exportPdfs({ outDir, decks, baseUrl, pdfDir = path.join(ou
         }
         const seconds = (performance.now() - t0) / 1000;
         const phases = { ready: (tReady - t0) / 1000, print: (tPrint - tReady) / 1000, notes: (performance.now() - tPrint) / 1000 };
-        results.push({ deck, pdf, notes: notesPdf, pages, seconds, phases });
+        results.push({ deck, pdf, notes: notesPdf, pages, demos, seconds, phases });
         const detail = Object.entries(phases).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ');
         log(`${deck}: ${pages} slides, ${seconds.toFixed(1)} s (${detail}) → ${path.relative(process.cwd(), pdf)}`);
       } finally {

@@ -22,7 +22,7 @@ const WORDS = 'the animal did not cross the street because it was tired and the 
 const percentiles = (samples) => percentilesTo(samples, 2);
 
 /** Runs in the page: times `change()` → data-ready → next animation frame, `runs` times. */
-async function timeChanges(page, selector, kind, runs) {
+export async function timeChanges(page, selector, kind, runs) {
   return page.evaluate(async ({ selector, kind, runs }) => {
     const el = document.querySelector(selector);
     await el.ready;

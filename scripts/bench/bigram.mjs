@@ -8,7 +8,7 @@
 import { fileURLToPath } from 'node:url';
 import { makemoreText, percentiles, withBench } from './names-page.mjs';
 
-async function timeRebuilds(page, text, runs) {
+export async function timeRebuilds(page, text, runs) {
   return page.evaluate(async ({ text, runs }) => {
     const el = document.createElement('bigram-table');
     el.textContent = text;

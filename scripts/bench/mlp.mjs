@@ -19,7 +19,7 @@ import { benchTorch, medianSeconds } from './peer-torch.mjs';
 const TARGET = 2.3;
 
 /** Mounts an mlp-trainer with the text as its corpus; resolves when it is ready. */
-async function mount(page, text, attrs = '') {
+export async function mount(page, text, attrs = '') {
   await page.evaluate(async ({ text, attrs }) => {
     document.body.innerHTML = `<mlp-trainer id="m" ${attrs}>${text}</mlp-trainer>`;
     await document.querySelector('#m').ready;

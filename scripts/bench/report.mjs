@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { scaleBand, scaleLinear } from 'd3-scale';
+import { scaleBand, scaleLinear, scaleLog } from 'd3-scale';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const escape = (s) => String(s).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
@@ -50,6 +50,32 @@ ${line}
 `;
 }
 
+/**
+ * A log–log line chart as SVG text: one series (points [size, value]) with its
+ * fitted exponent in the title, the measured points marked. Text is 18 px.
+ */
+export function logLogSvg(series, { width = 900, height = 420 } = {}) {
+  const m = { left: 90, right: 30, top: 60, bottom: 70 };
+  const xs = series.points.map((p) => p[0]);
+  const ys = series.points.map((p) => p[1]);
+  const x = scaleLog().domain([Math.min(...xs), Math.max(...xs)]).range([m.left, width - m.right]);
+  const y = scaleLog().domain([Math.min(...ys) / 1.3, Math.max(...ys) * 1.3]).range([height - m.bottom, m.top]).nice();
+  const path = series.points.map((p, i) => `${i ? 'L' : 'M'}${x(p[0]).toFixed(1)},${y(p[1]).toFixed(1)}`).join('');
+  const xTicks = xs.map((v) => `<text x="${x(v)}" y="${height - m.bottom + 26}" text-anchor="middle">${v}</text>`).join('');
+  const yTicks = y.ticks(4).filter((v, i, a) => a.length <= 6 || i % 2 === 0).map((v) => `<text x="${m.left - 10}" y="${y(v)}" text-anchor="end" dominant-baseline="middle">${+v.toPrecision(2)}</text><line x1="${m.left}" x2="${width - m.right}" y1="${y(v)}" y2="${y(v)}" stroke="#ddd"/>`).join('');
+  const dots = series.points.map((p) => `<circle cx="${x(p[0])}" cy="${y(p[1])}" r="5" fill="#0072b2"/>`).join('');
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, sans-serif" font-size="18" fill="#1a1a1a">
+<rect width="100%" height="100%" fill="#fff"/>
+<text x="16" y="28" font-weight="700" font-size="20">${escape(series.label)}: slope ${series.slope}</text>
+${yTicks}
+<path d="${path}" fill="none" stroke="#0072b2" stroke-width="2.5"/>
+${dots}
+${xTicks}
+<text x="${(m.left + width - m.right) / 2}" y="${height - 16}" text-anchor="middle">${escape(series.sizeUnit)} (log scale)</text>
+</svg>
+`;
+}
+
 const table = (head, rows) => [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 const fmt = (v, d = 2) => (v == null ? 'n/a' : typeof v === 'number' ? v.toFixed(d) : String(v));
 
@@ -64,8 +90,13 @@ export function comparisons(results) {
   }
   const b = results.build;
   if (b?.buildSeconds) out.push({ label: 'build, all decks', ours: b.buildSeconds, peer: b.marpAloneSeconds, unit: 's', peerName: 'Marp CLI alone', lowerIsBetter: true });
+  const pdf = results['pdf-peer'];
+  if (pdf?.ours?.seconds) out.push({ label: `PDF export, ${pdf.deck} (demos drawn ${pdf.ours.demosDrawn} vs ${pdf.marpPdf.demosDrawn})`, ours: pdf.ours.seconds, peer: pdf.marpPdf.seconds, unit: 's', peerName: 'marp --pdf', lowerIsBetter: true });
   return out;
 }
+
+/** The growth series of `results.growth`, flattened: [{ key, label, sizeUnit, points, slope }]. */
+const growthSeries = (g) => (g ? [['bigram', g.bigram], ['attention', g.attention], ['mlp-hidden', g.mlp?.byHidden], ['mlp-batch', g.mlp?.byBatch]].filter(([, s]) => s?.points).map(([key, s]) => ({ key, ...s })) : []);
 
 export async function writeReport(results, { dir = path.join(root, 'bench'), markdown = path.join(root, 'BENCHMARKS.md') } = {}) {
   await mkdir(dir, { recursive: true });
@@ -89,6 +120,15 @@ export async function writeReport(results, { dir = path.join(root, 'bench'), mar
     const top = results.bundle.byPackage.slice(0, 10);
     await writeFile(path.join(dir, 'bundle.svg'), barSvg(top.map((p) => ({ label: p.package, value: +(p.rawBytes / 1024).toFixed(0) })), { title: `Bundle bytes by package (KB, raw; whole file ${(results.bundle.gzipBytes / 1024).toFixed(0)} KB gzip)`, unit: ' KB' }));
     parts.push('', '## The bundle', '', `${results.bundle.file}: ${(results.bundle.rawBytes / 1024).toFixed(0)} KB raw, ${(results.bundle.gzipBytes / 1024).toFixed(0)} KB gzip (${results.bundle.target}).`, '', table(['package', 'KB in the bundle (raw)'], results.bundle.byPackage.map((p) => [p.package, (p.rawBytes / 1024).toFixed(1)])), '', '![bundle by package](bench/bundle.svg)');
+  }
+  const growth = growthSeries(results.growth);
+  if (growth.length) {
+    parts.push('', '## How the cost grows', '', `On ${results.growth.backend}; the slope is k in time ∝ size^k (least squares on log–log).`, '',
+      table(['series', 'sizes', 'ms', 'slope k'], growth.map((g) => [g.label, g.points.map((p) => p[0]).join(', '), g.points.map((p) => fmt(p[1])).join(', '), fmt(g.slope)])));
+    for (const g of growth) {
+      await writeFile(path.join(dir, `growth-${g.key}.svg`), logLogSvg(g));
+      parts.push('', `![${g.label}](bench/growth-${g.key}.svg)`);
+    }
   }
   const rest = Object.entries(results).filter(([k]) => !['machine', 'bundle'].includes(k));
   parts.push('', '## Every benchmark', '', ...rest.flatMap(([k, v]) => [`### ${k}`, '', '```json', JSON.stringify(v, null, 2), '```', '']));
