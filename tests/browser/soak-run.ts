@@ -9,7 +9,11 @@
  *
  * Fails on any error, on tensors that grow from one pass to the next, and on
  * JS heap growth over 10 % from pass 2 to pass 3. The figures per deck go to
- * test-output/soak/report.json and report.md.
+ * test-output/soak/report-<shard>.json and .md.
+ *
+ * The decks are soaked in shards, one test file each (soak-lectures,
+ * soak-field-rhymes), so that two of them run side by side (vitest runs two
+ * files at a time) instead of one file walking every deck.
  *
  * SOAK_DECKS=name,name limits the decks; SOAK_DWELL=ms sets how long loops
  * run on each demo (default 120 ms); SOAK_DEBUG=1 prints each demo's time and
@@ -28,10 +32,9 @@ const DWELL = Number(process.env.SOAK_DWELL ?? 120);
 const HEAP_GROWTH = 0.1;
 const OUT_DIR = path.resolve('test-output', 'soak');
 
-interface Deck { name: string; href: string; title: string }
+export interface Deck { name: string; href: string; title: string }
 const only = (process.env.SOAK_DECKS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 const allDecks: Deck[] = await Promise.all((await deckFiles()).map(describeDeck));
-const decks = allDecks.filter((d) => !only.length || only.includes(d.name));
 
 interface WindowFigures { tensors: number; bytes: number; gpuBytes: number | null; heapMB: number }
 interface Pass {
@@ -55,7 +58,6 @@ interface DeckReport {
   problems: string[];
 }
 
-const reports: DeckReport[] = [];
 
 /** Records console errors and uncaught exceptions of a window (its iframes included). */
 function listen(page: Page, log: { console: string[]; page: string[] }, label: string): void {
@@ -163,107 +165,113 @@ function markdown(all: DeckReport[]): string {
   return lines.join('\n');
 }
 
-function writeReport(): void {
+function writeReport(shard: string, reports: DeckReport[]): void {
   mkdirSync(OUT_DIR, { recursive: true });
-  writeFileSync(path.join(OUT_DIR, 'report.json'), JSON.stringify(reports, null, 2));
-  writeFileSync(path.join(OUT_DIR, 'report.md'), markdown(reports));
+  writeFileSync(path.join(OUT_DIR, `report-${shard}.json`), JSON.stringify(reports, null, 2));
+  writeFileSync(path.join(OUT_DIR, `report-${shard}.md`), markdown(reports));
 }
 
-describe('soak: three passes through every deck with the presenter window open', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await openBrowser();
-  });
-  afterAll(async () => {
-    await h?.close();
-    if (reports.length) {
-      writeReport();
-      console.log(markdown(reports));
-    }
-  });
+/** The soak of the decks `pick` chooses (and SOAK_DECKS, when set, allows), as one describe block. */
+export function soakSuite(shard: string, pick: (deck: Deck) => boolean): void {
+  const decks = allDecks.filter((d) => pick(d) && (!only.length || only.includes(d.name)));
+  const reports: DeckReport[] = [];
+  describe(`soak (${shard}): three passes through each deck with the presenter window open`, () => {
+    let h: Harness;
+    beforeAll(async () => {
+      h = await openBrowser();
+    });
+    afterAll(async () => {
+      await h?.close();
+      if (reports.length) {
+        writeReport(shard, reports);
+        console.log(markdown(reports));
+      }
+    });
 
-  it('has decks to walk', () => {
-    expect(decks.length, `SOAK_DECKS=${only.join(',')} matches no deck`).toBeGreaterThan(0);
-  });
+    // With SOAK_DECKS naming decks of another shard only, this shard has nothing to do.
+    it.skipIf(only.length > 0 && decks.length === 0)('has decks to walk', () => {
+      expect(decks.length, `the ${shard} shard has no deck`).toBeGreaterThan(0);
+    });
 
-  it.each(decks)('$name: no errors, no growing tensors, heap steady', async (deck) => {
-    const t0 = performance.now();
-    const log = { console: [] as string[], page: [] as string[] };
-    const audience = await h.context.newPage();
-    listen(audience, log, 'audience');
-    await audience.goto(`${baseUrl()}${deck.href}#1`);
-    await audience.waitForFunction(() => (globalThis as any).__demoRuntime !== undefined);
-    const slides = await slideCount(audience);
-    // The presenter view, opened the way a lecturer does: "p" in the audience window.
-    const popup = h.context.waitForEvent('page');
-    await audience.locator('body').press('p');
-    const presenter = await popup;
-    listen(presenter, log, 'presenter');
-    await presenter.waitForLoadState('load');
-    await presenter.waitForFunction(() => document.body.dataset.bespokeView === 'presenter');
-    const demoSlides = await audience.evaluate(() =>
-      [...document.querySelectorAll('svg.bespoke-marp-slide')].flatMap((slide, i) => ([...slide.querySelectorAll('*')].some((e) => 'ready' in e) ? [i + 1] : [])));
-    const report: DeckReport = {
-      deck: deck.name, slides, demos: 0, backend: '',
-      baseline: { audience: await figures(audience), presenter: await figures(presenter) },
-      passes: [], seconds: 0, problems: [],
-    };
-    report.backend = await audience.evaluate(() => (globalThis as any).__demoRuntime.backendInfo()?.name ?? '');
-    reports.push(report);
-    for (let pass = 1; pass <= PASSES; pass++) {
-      const p0 = performance.now();
-      let demos = 0;
-      for (let n = 1; n <= slides; n++) {
-        if (!demoSlides.includes(n)) continue;
-        await goToSlide(audience, n);
-        // bespoke's sync moves the presenter window along.
-        await presenter.waitForFunction((i) => document.querySelectorAll('svg.bespoke-marp-slide')[i - 1]?.classList.contains('bespoke-marp-active'), n, { timeout: 30_000 })
-          .catch(() => report.problems.push(`pass ${pass}: presenter window did not follow to slide ${n}`));
-        for (const id of await demosOn(audience, n)) {
-          demos++;
-          const d0 = performance.now();
-          const before = process.env.SOAK_DEBUG ? await audience.evaluate(() => (globalThis as any).__demoRuntime.tf.memory().numTensors) : 0;
-          await exercise(audience, audience.locator(`#${CSS_escape(id)}`), id);
-          if (process.env.SOAK_DEBUG) {
-            const after = await audience.evaluate(() => (globalThis as any).__demoRuntime.tf.memory().numTensors);
-            console.log(`[soak] ${deck.name} #${id} slide ${n}: ${Math.round(performance.now() - d0)} ms, tensors ${before} → ${after}`);
+    it.each(decks)('$name: no errors, no growing tensors, heap steady', async (deck) => {
+      const t0 = performance.now();
+      const log = { console: [] as string[], page: [] as string[] };
+      const audience = await h.context.newPage();
+      listen(audience, log, 'audience');
+      await audience.goto(`${baseUrl()}${deck.href}#1`);
+      await audience.waitForFunction(() => (globalThis as any).__demoRuntime !== undefined);
+      const slides = await slideCount(audience);
+      // The presenter view, opened the way a lecturer does: "p" in the audience window.
+      const popup = h.context.waitForEvent('page');
+      await audience.locator('body').press('p');
+      const presenter = await popup;
+      listen(presenter, log, 'presenter');
+      await presenter.waitForLoadState('load');
+      await presenter.waitForFunction(() => document.body.dataset.bespokeView === 'presenter');
+      const demoSlides = await audience.evaluate(() =>
+        [...document.querySelectorAll('svg.bespoke-marp-slide')].flatMap((slide, i) => ([...slide.querySelectorAll('*')].some((e) => 'ready' in e) ? [i + 1] : [])));
+      const report: DeckReport = {
+        deck: deck.name, slides, demos: 0, backend: '',
+        baseline: { audience: await figures(audience), presenter: await figures(presenter) },
+        passes: [], seconds: 0, problems: [],
+      };
+      report.backend = await audience.evaluate(() => (globalThis as any).__demoRuntime.backendInfo()?.name ?? '');
+      reports.push(report);
+      for (let pass = 1; pass <= PASSES; pass++) {
+        const p0 = performance.now();
+        let demos = 0;
+        for (let n = 1; n <= slides; n++) {
+          if (!demoSlides.includes(n)) continue;
+          await goToSlide(audience, n);
+          // bespoke's sync moves the presenter window along.
+          await presenter.waitForFunction((i) => document.querySelectorAll('svg.bespoke-marp-slide')[i - 1]?.classList.contains('bespoke-marp-active'), n, { timeout: 30_000 })
+            .catch(() => report.problems.push(`pass ${pass}: presenter window did not follow to slide ${n}`));
+          for (const id of await demosOn(audience, n)) {
+            demos++;
+            const d0 = performance.now();
+            const before = process.env.SOAK_DEBUG ? await audience.evaluate(() => (globalThis as any).__demoRuntime.tf.memory().numTensors) : 0;
+            await exercise(audience, audience.locator(`#${CSS_escape(id)}`), id);
+            if (process.env.SOAK_DEBUG) {
+              const after = await audience.evaluate(() => (globalThis as any).__demoRuntime.tf.memory().numTensors);
+              console.log(`[soak] ${deck.name} #${id} slide ${n}: ${Math.round(performance.now() - d0)} ms, tensors ${before} → ${after}`);
+            }
           }
         }
+        report.demos = demos;
+        // Back to the title slide: every loop pauses; then measure both windows.
+        await goToSlide(audience, 1);
+        await presenter.waitForFunction(() => document.querySelectorAll('svg.bespoke-marp-slide')[0]?.classList.contains('bespoke-marp-active'), null, { timeout: 10_000 }).catch(() => {});
+        await audience.waitForTimeout(300);
+        const entry: Pass = {
+          pass,
+          seconds: Math.round((performance.now() - p0) / 100) / 10,
+          consoleErrors: log.console.splice(0),
+          pageErrors: log.page.splice(0),
+          failedDemos: [...(await failedDemos(audience)).map((f) => `audience ${f}`), ...(await failedDemos(presenter)).map((f) => `presenter ${f}`)],
+          audience: await figures(audience),
+          presenter: await figures(presenter),
+        };
+        report.passes.push(entry);
+        console.log(`[soak] ${deck.name} pass ${pass} (${entry.seconds} s): console errors ${entry.consoleErrors.length}, page errors ${entry.pageErrors.length}, failed demos ${entry.failedDemos.length}; `
+          + `tensors audience ${entry.audience.tensors} presenter ${entry.presenter.tensors}; tf bytes ${entry.audience.bytes}${entry.audience.gpuBytes !== null ? ` (GPU ${entry.audience.gpuBytes})` : ''}; `
+          + `heap MB audience ${entry.audience.heapMB} presenter ${entry.presenter.heapMB}`);
+        for (const e of [...entry.consoleErrors, ...entry.pageErrors, ...entry.failedDemos]) report.problems.push(`pass ${pass}: ${e.slice(0, 300)}`);
       }
-      report.demos = demos;
-      // Back to the title slide: every loop pauses; then measure both windows.
-      await goToSlide(audience, 1);
-      await presenter.waitForFunction(() => document.querySelectorAll('svg.bespoke-marp-slide')[0]?.classList.contains('bespoke-marp-active'), null, { timeout: 10_000 }).catch(() => {});
-      await audience.waitForTimeout(300);
-      const entry: Pass = {
-        pass,
-        seconds: Math.round((performance.now() - p0) / 100) / 10,
-        consoleErrors: log.console.splice(0),
-        pageErrors: log.page.splice(0),
-        failedDemos: [...(await failedDemos(audience)).map((f) => `audience ${f}`), ...(await failedDemos(presenter)).map((f) => `presenter ${f}`)],
-        audience: await figures(audience),
-        presenter: await figures(presenter),
-      };
-      report.passes.push(entry);
-      console.log(`[soak] ${deck.name} pass ${pass} (${entry.seconds} s): console errors ${entry.consoleErrors.length}, page errors ${entry.pageErrors.length}, failed demos ${entry.failedDemos.length}; `
-        + `tensors audience ${entry.audience.tensors} presenter ${entry.presenter.tensors}; tf bytes ${entry.audience.bytes}${entry.audience.gpuBytes !== null ? ` (GPU ${entry.audience.gpuBytes})` : ''}; `
-        + `heap MB audience ${entry.audience.heapMB} presenter ${entry.presenter.heapMB}`);
-      for (const e of [...entry.consoleErrors, ...entry.pageErrors, ...entry.failedDemos]) report.problems.push(`pass ${pass}: ${e.slice(0, 300)}`);
-    }
-    // (SOAK_PASSES below 3, for a quick look while debugging, only prints the figures.)
-    for (const w of report.passes.length >= 3 ? (['audience', 'presenter'] as const) : []) {
-      const t = report.passes.map((p) => p[w].tensors);
-      // Every toggle (train/pause, a mode button) has been clicked an odd number of times after passes 1 and 3 and an
-      // even number after pass 2, so a demo may hold more tensors after odd passes than after even ones; a leak shows
-      // as pass 3 over pass 1 (same toggle states) or as growth on every pass.
-      if (t[2] > t[0] || (t[1] > t[0] && t[2] > t[1])) report.problems.push(`${w}: tensors grow from pass to pass (${t.join(' → ')})`);
-      const [h2, h3] = [report.passes[1][w].heapMB, report.passes[2][w].heapMB];
-      if (h3 > h2 * (1 + HEAP_GROWTH)) report.problems.push(`${w}: JS heap grows ${(((h3 - h2) / h2) * 100).toFixed(0)} % from pass 2 to pass 3 (${h2} → ${h3} MB)`);
-    }
-    report.seconds = Math.round((performance.now() - t0) / 1000);
-    writeReport();
-    await presenter.close();
-    await audience.close();
-    expect(report.problems).toEqual([]);
-  }, 420_000);
-});
+      // (SOAK_PASSES below 3, for a quick look while debugging, only prints the figures.)
+      for (const w of report.passes.length >= 3 ? (['audience', 'presenter'] as const) : []) {
+        const t = report.passes.map((p) => p[w].tensors);
+        // Every toggle (train/pause, a mode button) has been clicked an odd number of times after passes 1 and 3 and an
+        // even number after pass 2, so a demo may hold more tensors after odd passes than after even ones; a leak shows
+        // as pass 3 over pass 1 (same toggle states) or as growth on every pass.
+        if (t[2] > t[0] || (t[1] > t[0] && t[2] > t[1])) report.problems.push(`${w}: tensors grow from pass to pass (${t.join(' → ')})`);
+        const [h2, h3] = [report.passes[1][w].heapMB, report.passes[2][w].heapMB];
+        if (h3 > h2 * (1 + HEAP_GROWTH)) report.problems.push(`${w}: JS heap grows ${(((h3 - h2) / h2) * 100).toFixed(0)} % from pass 2 to pass 3 (${h2} → ${h3} MB)`);
+      }
+      report.seconds = Math.round((performance.now() - t0) / 1000);
+      writeReport(shard, reports);
+      await presenter.close();
+      await audience.close();
+      expect(report.problems).toEqual([]);
+    }, 420_000);
+  });
+}

@@ -1,0 +1,4 @@
+import { soakSuite } from './soak-run';
+
+// The stand-alone lecture decks (slides/*.md).
+soakSuite('lectures', (deck) => !deck.name.includes('/'));
