@@ -46,7 +46,7 @@ const PRESETS = [
 /** Label placement for each model in the N–D plane (dx, dy, anchor). */
 const LABEL_AT: Record<string, [number, number, 'start' | 'end']> = {
   'GPT-3': [-10, 22, 'end'],
-  Gopher: [10, -10, 'start'],
+  Gopher: [10, 24, 'start'],
   Chinchilla: [10, 18, 'start'],
   'Llama-3 70B': [10, 6, 'start'],
 };

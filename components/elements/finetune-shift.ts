@@ -7,6 +7,7 @@ import {
   DEFAULT_FINETUNE, FinetuneShift as Model, MAX_LENGTH, MIN_LENGTH, SEPARATOR, advance, answerFor, askable, record,
   type FinetuneConfig, type ShiftPoint,
 } from '../models/finetune-shift.js';
+import { RECORDED_RUN } from '../models/finetune-shift-recorded.js';
 import { DemoElement } from '../runtime/demo-element.js';
 import { LoopController } from '../runtime/loop.js';
 import { param, propertiesOf, type ParamSpec, type ParamValues } from '../runtime/params.js';
@@ -45,7 +46,7 @@ interface View {
   tuned: string[] | null;
   baseAccuracy: number | null;
   tunedAccuracy: number | null;
-  source: 'trained' | 'live';
+  source: 'recorded' | 'trained' | 'live';
   config: FinetuneConfig;
   pretrainSteps: number;
   finetuneSteps: number;
@@ -67,8 +68,10 @@ interface View {
  * prompt's greedy continuation from the base model and after SFT, the share
  * of 200 held-out questions answered exactly, and the forgetting delta.
  *
- * First screen and print: the whole run trained at start-up (seeded: the
- * same numbers on every load). "train live" reruns it step by step.
+ * First screen and print: the default run as recorded from this element on
+ * WebAssembly (RECORDED_RUN; the browser test retrains and compares). With
+ * other attributes print trains the whole run at start-up and the screen
+ * trains it live from step 0. "train live" reruns it step by step.
  *
  * @attr pretrain-steps - SGD steps on the names before fine-tuning, 100 to 10000 (default 2000, batch 64, η = 0.3)
  * @attr finetune-steps - SFT steps, 20 to 4000 (default 400, batch 64, η = 0.1)
@@ -77,7 +80,7 @@ interface View {
  * @attr seed - seed of the split, the initial weights and the batches (default 42)
  * @prop history - ShiftPoint[] {step, heldOut, answer}; pretrained - held-out loss when SFT began; forgetting - rise since then
  * @prop base, tuned - continuations of the prompts before and after SFT; baseAccuracy, tunedAccuracy - share of held-out questions answered
- * @prop source - 'trained' | 'live'; playing
+ * @prop source - 'recorded' | 'trained' | 'live'; playing
  * @method trainLive() - rerun from step 0, live; train(n) - n steps now (tests); pause(); reset()
  * @fires finetune-shift-change - detail {step, heldOut, answer, phase} after each recorded point
  * @csspart curves - the loss chart; answers - the table of continuations; controls - buttons and slider
@@ -121,6 +124,8 @@ export class FinetuneShift extends DemoElement {
   private generation = 0;
   private busy = false;
   private readonly loop = new LoopController(this, () => this.frame());
+  /** The animation frame's steps in progress, so scripted steps never run beside them. */
+  private inFlight: Promise<void> = Promise.resolve();
 
   constructor() {
     super();
@@ -175,28 +180,60 @@ export class FinetuneShift extends DemoElement {
     this.model = null;
   }
 
-  /** A fresh model and an empty view for the current settings. */
-  private async fresh(source: View['source']): Promise<Model> {
+  /**
+   * A fresh model and an empty view for the current settings, or null when
+   * a newer call (new attributes, reset, train live) took over meanwhile.
+   */
+  private async fresh(source: View['source']): Promise<Model | null> {
     this.stop();
+    const gen = this.generation;
     await this.tf();
+    if (gen !== this.generation) return null;
     const config = this.configNow();
     const model = new Model(buildCorpus([...NAMES_EN]), config, this.rng('batches'));
     this.model = model;
     const prompts = this.p.prompts.length ? this.p.prompts : pickPrompts(model.questions);
+    const first = await record(model);
+    if (!first || gen !== this.generation) return null;
     this._view = {
-      history: [await record(model)], pretrained: null, prompts, base: null, tuned: null, baseAccuracy: null, tunedAccuracy: null,
+      history: [first], pretrained: null, prompts, base: null, tuned: null, baseAccuracy: null, tunedAccuracy: null,
       source, config, pretrainSteps: this.p.pretrainSteps, finetuneSteps: this.p.finetuneSteps,
     };
     return model;
   }
 
-  /** The whole run, trained now in chunks that yield to the page. */
+  private isRecorded(): boolean {
+    const r = RECORDED_RUN;
+    return this.configNow().seed === r.seed && this.replayNow() === r.replay && this.p.pretrainSteps === r.pretrainSteps
+      && this.p.finetuneSteps === r.finetuneSteps && (!this.p.prompts.length || this.p.prompts.join() === r.prompts.join());
+  }
+
+  /**
+   * The first screen: the recorded default run; otherwise, in print and
+   * previews, the whole run trained now (in chunks that yield to the page);
+   * otherwise the run trains live from step 0, playing while the slide shows.
+   */
   private async firstScreen(): Promise<void> {
     this.markBusy();
+    if (this.isRecorded()) {
+      this.stop();
+      const r = RECORDED_RUN;
+      this._view = {
+        history: r.history.map(([step, heldOut, answer]) => ({ step, heldOut, answer })), pretrained: r.pretrained, prompts: [...r.prompts],
+        base: [...r.base], tuned: [...r.tuned], baseAccuracy: r.baseAccuracy, tunedAccuracy: r.tunedAccuracy,
+        source: 'recorded', config: this.configNow(), pretrainSteps: r.pretrainSteps, finetuneSteps: r.finetuneSteps,
+      };
+      return;
+    }
+    if (!this.still) {
+      if (await this.fresh('live')) this.loop.play();
+      return;
+    }
     this.busy = true;
+    const model = await this.fresh('trained');
+    if (!model) return; // the newer call owns `busy`
+    const gen = this.generation;
     try {
-      const gen = this.generation + 1;
-      const model = await this.fresh('trained');
       const total = this.p.pretrainSteps + this.p.finetuneSteps;
       while (model.step < total) {
         await this.advanceBy(model, Math.min(100, total - model.step));
@@ -204,7 +241,7 @@ export class FinetuneShift extends DemoElement {
         await new Promise((r) => setTimeout(r, 0));
       }
     } finally {
-      this.busy = false;
+      if (gen === this.generation) this.busy = false;
     }
     this.requestUpdate();
   }
@@ -219,6 +256,7 @@ export class FinetuneShift extends DemoElement {
     const history = [...v.history];
     const n = model.step < P ? Math.min(count, P - model.step) : Math.min(count, P + v.finetuneSteps - model.step);
     await advance(model, n, P, EVERY, history);
+    if (model.disposed) return; // a newer run took over while this one awaited
     const next: View = { ...v, history };
     if (model.step === P && v.base === null) {
       next.pretrained = history.at(-1)!.heldOut;
@@ -229,6 +267,7 @@ export class FinetuneShift extends DemoElement {
       next.tuned = await model.complete(v.prompts);
       if (model.step === P + v.finetuneSteps) next.tunedAccuracy = await model.accuracy();
     }
+    if (model.disposed) return;
     this._view = next;
     const last = history.at(-1)!;
     this.dispatchEvent(new CustomEvent('finetune-shift-change', {
@@ -238,7 +277,8 @@ export class FinetuneShift extends DemoElement {
 
   trainLive(): void {
     void this.guard(async () => {
-      await this.fresh('live');
+      this.busy = false;
+      if (!(await this.fresh('live'))) return;
       this.loop.play();
       this.publishState();
     });
@@ -258,7 +298,9 @@ export class FinetuneShift extends DemoElement {
   /** n steps now (tests, scripted use): continues the live run, or starts one. */
   async train(n: number): Promise<number> {
     this.loop.pause();
-    if (!this.model || this._view?.source !== 'live') await this.fresh('live');
+    await this.inFlight;
+    this.busy = false;
+    if ((!this.model || this._view?.source !== 'live') && !(await this.fresh('live'))) return 0;
     const model = this.model!;
     await this.guard(async () => {
       let left = Math.max(1, Math.floor(n));
@@ -272,7 +314,12 @@ export class FinetuneShift extends DemoElement {
     return model.step;
   }
 
-  private async frame(): Promise<void> {
+  private frame(): Promise<void> {
+    this.inFlight = this.runFrame();
+    return this.inFlight;
+  }
+
+  private async runFrame(): Promise<void> {
     const model = this.model;
     const v = this._view;
     if (!model || !v || this.busy) return;
@@ -283,7 +330,7 @@ export class FinetuneShift extends DemoElement {
       if (gen !== this.generation) return;
       if (model.step >= v.pretrainSteps + v.finetuneSteps) this.loop.pause();
     } finally {
-      this.busy = false;
+      if (gen === this.generation) this.busy = false;
     }
   }
 

@@ -139,6 +139,8 @@ export class FinetuneShift {
   readonly demonstrations: string[];
   pretrainSteps = 0;
   finetuneSteps = 0;
+  /** Set by dispose(): a run still awaiting stops at its next step instead of touching freed tensors. */
+  disposed = false;
   private readonly pre: DeviceExamples;
   private readonly held: DeviceExamples;
   private readonly sft: DeviceExamples;
@@ -239,10 +241,11 @@ export class FinetuneShift {
     });
     const out = new Array<string>(n).fill('');
     const open = new Set(prompts.map((_, i) => i));
-    for (let t = 0; t < MAX_COMPLETION && open.size; t++) {
+    for (let t = 0; t < MAX_COMPLETION && open.size && !this.disposed; t++) {
       const best = tf.tidy(() => tf.argMax(forward(this.params, tf.tensor2d(windows, [n, C], 'int32')), 1));
       const next = (await best.data()) as Int32Array;
       best.dispose();
+      if (this.disposed) break;
       for (const i of [...open]) {
         windows.copyWithin(i * C, i * C + 1, (i + 1) * C);
         windows[(i + 1) * C - 1] = next[i]!;
@@ -260,6 +263,8 @@ export class FinetuneShift {
   }
 
   dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
     tf.dispose(Object.values(this.params));
     for (const d of [this.pre, this.held, this.sft]) tf.dispose([d.x, d.y, d.mask]);
     this.optimizer.dispose();
@@ -276,23 +281,29 @@ export interface ShiftPoint {
 /**
  * Runs `count` steps of the current phase (pretraining until `pretrainSteps`,
  * then fine-tuning), recording a point every `every` steps. Reads back once
- * per recorded point, and yields to the event loop every 25 steps.
+ * per recorded point, and yields to the event loop every 25 steps. Stops
+ * early once the model is disposed (a newer run replaced it).
  */
 export async function advance(model: FinetuneShift, count: number, pretrainSteps: number, every: number, history: ShiftPoint[]): Promise<void> {
-  for (let i = 0; i < count; i++) {
+  for (let i = 0; i < count && !model.disposed; i++) {
     const loss = model.pretrainSteps < pretrainSteps ? model.pretrainStep() : model.finetuneStep();
     loss.dispose();
-    if (model.step % every === 0 || model.step === pretrainSteps) history.push(await record(model, model.step >= pretrainSteps));
+    if (model.step % every === 0 || model.step === pretrainSteps) {
+      const point = await record(model, model.step >= pretrainSteps);
+      if (point) history.push(point);
+    }
     // A long call hands the thread back now and then (a page stays responsive, a test runner's heartbeat gets through).
     if (i % 25 === 24) await new Promise((r) => setTimeout(r, 0));
   }
 }
 
 /** The held-out names loss now, and the answer loss when `withAnswer` (from the end of pretraining on). */
-export async function record(model: FinetuneShift, withAnswer = model.finetuneSteps > 0): Promise<ShiftPoint> {
+export async function record(model: FinetuneShift, withAnswer = model.finetuneSteps > 0): Promise<ShiftPoint | null> {
+  if (model.disposed) return null;
   const held = model.heldOutLoss();
   const answer = withAnswer ? model.answerLoss() : null;
   const [h, a] = await Promise.all([held.data(), answer?.data()]);
   tf.dispose([held, answer ?? []].flat());
+  if (model.disposed) return null;
   return { step: model.step, heldOut: h[0]!, answer: a ? a[0]! : null };
 }

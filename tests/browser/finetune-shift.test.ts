@@ -12,7 +12,7 @@ describe('<finetune-shift>', () => {
     await h.close();
   });
 
-  it('opens on the whole seeded run: the base model cannot answer, the tuned one can, and names are forgotten (also in print)', async () => {
+  it('opens on the recorded default run: the base model cannot answer, the tuned one can, and names are forgotten (also in print)', async () => {
     h.consoleErrors.length = 0;
     const seen: unknown[] = [];
     for (const query of ['', '?print']) {
@@ -21,7 +21,7 @@ describe('<finetune-shift>', () => {
       const d = demoHandle(page, '#f');
       await d.ready(120_000);
       const seconds = (Date.now() - started) / 1000;
-      expect(await d.prop('source')).toBe('trained');
+      expect(await d.prop('source')).toBe('recorded');
       const history = await d.prop<Point[]>('history');
       expect(history.at(-1)!.step).toBe(2400);
       expect(history[0]!.heldOut).toBeGreaterThan(3.2); // ln 28 = 3.33 before any training
@@ -46,34 +46,55 @@ describe('<finetune-shift>', () => {
     expect(h.externalRequests).toEqual([]);
   }, 300_000);
 
-  it('forgets less with names mixed into the fine-tuning batches', async () => {
-    const page = await h.mount('<finetune-shift id="f" replay="0.5"></finetune-shift>');
+  it('is the run training with the defaults gives, step for step', async () => {
+    const page = await h.mount('<finetune-shift id="f"></finetune-shift>');
+    const d = demoHandle(page, '#f');
+    await d.ready();
+    const recorded = await d.prop<Point[]>('history');
+    const shown = [await d.prop('base'), await d.prop('tuned'), await d.prop('tunedAccuracy')];
+    expect(await d.call<number>('train', 2400)).toBe(2400);
+    expect(await d.prop('source')).toBe('live');
+    const retrained = await d.prop<Point[]>('history');
+    expect(retrained.map((p) => p.step)).toEqual(recorded.map((p) => p.step));
+    retrained.forEach((p, i) => {
+      expect(p.heldOut).toBeCloseTo(recorded[i]!.heldOut, 3);
+      if (p.answer !== null) expect(p.answer).toBeCloseTo(recorded[i]!.answer!, 3);
+    });
+    expect([await d.prop('base'), await d.prop('tuned'), await d.prop('tunedAccuracy')]).toEqual(shown);
+  }, 300_000);
+
+  it('forgets less with names mixed into the fine-tuning batches (trained at start-up in print)', async () => {
+    const page = await h.mount('<finetune-shift id="f" replay="0.5"></finetune-shift>', { query: '?print' });
     const d = demoHandle(page, '#f');
     await d.ready(120_000);
+    expect(await d.prop('source')).toBe('trained');
     expect(await d.prop<number>('forgetting')).toBeLessThan(0.3);
     expect(await d.prop('tunedAccuracy')).toBeGreaterThan(0.4);
   }, 200_000);
 
-  it('trains live from step 0 through the switch to SFT and frees every tensor when removed', async () => {
+  it('with other attributes trains live from step 0 on screen, through the switch to SFT, and frees every tensor when removed', async () => {
     const page = await h.mount('<div id="host"></div>');
     const baseline = await tensorCount(page);
     await page.evaluate(() => {
-      document.querySelector('#host')!.innerHTML = '<finetune-shift id="f" pretrain-steps="200" finetune-steps="100"></finetune-shift>';
+      document.querySelector('#host')!.innerHTML = '<finetune-shift id="f" pretrain-steps="1000" finetune-steps="100"></finetune-shift>';
     });
     const d = demoHandle(page, '#f');
     await d.ready(120_000);
-    expect(await d.call<number>('train', 150)).toBe(150);
     expect(await d.prop('source')).toBe('live');
+    await page.waitForFunction(() => (document.querySelector('#f') as any).history.at(-1).step > 0, undefined, { timeout: 60_000 });
+    const start = await d.call<number>('train', 1); // pauses the live run after its frame in progress
+    expect(start).toBeLessThan(900);
+    expect(await d.call<number>('train', 950 - start)).toBe(950);
     expect(await d.prop('base')).toBeNull();
     const during = await tensorCount(page);
-    expect(await d.call<number>('train', 100)).toBe(250);
+    expect(await d.call<number>('train', 100)).toBe(1050);
     expect(await tensorCount(page)).toBe(during);
     expect(await d.prop('base')).not.toBeNull(); // recorded when pretraining ended
     expect((await d.prop<string[]>('tuned'))!.length).toBe((await d.prop<string[]>('base'))!.length);
     await d.part('button.live').click();
     await page.waitForFunction(() => (document.querySelector('#f') as any).history.at(-1).step >= 100, undefined, { timeout: 60_000 });
     await d.call('reset');
-    expect(await d.prop('source')).toBe('trained');
+    expect(await d.prop('source')).toBe('live'); // not the recorded attributes: the screen trains it live
     await page.evaluate(() => document.querySelector('#f')!.remove());
     expect(await tensorCount(page)).toBe(baseline);
   }, 200_000);
