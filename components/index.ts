@@ -39,6 +39,11 @@ import { OptimizerRace } from './elements/optimizer-race.js';
 import { ChinchillaFrontier } from './elements/chinchilla-frontier.js';
 import { EmergenceLens } from './elements/emergence-lens.js';
 import { GrokkingRun } from './elements/grokking-run.js';
+import { PolicyBandit } from './elements/policy-bandit.js';
+import { FinetuneShift } from './elements/finetune-shift.js';
+import { RewardHacking } from './elements/reward-hacking.js';
+import { LoraRank } from './elements/lora-rank.js';
+import { ScalingSweep } from './elements/scaling-sweep.js';
 
 const elements: Record<string, CustomElementConstructor> = {
   'softmax-temperature': SoftmaxTemperature,
@@ -73,6 +78,11 @@ const elements: Record<string, CustomElementConstructor> = {
   'chinchilla-frontier': ChinchillaFrontier,
   'emergence-lens': EmergenceLens,
   'grokking-run': GrokkingRun,
+  'policy-bandit': PolicyBandit,
+  'finetune-shift': FinetuneShift,
+  'reward-hacking': RewardHacking,
+  'lora-rank': LoraRank,
+  'scaling-sweep': ScalingSweep,
 };
 
 for (const [tag, element] of Object.entries(elements)) {

@@ -18,6 +18,10 @@ const benches = [
   { name: 'mlp', file: './bench/mlp.mjs', run: (m) => m.benchMlp() },
   { name: 'rnn-recall', file: './bench/rnn-recall.mjs', run: (m) => m.benchRnnRecall() },
   { name: 'grokking', file: './bench/grokking.mjs', run: (m) => m.benchGrokking() },
+  { name: 'policy-bandit', file: './bench/policy-bandit.mjs', run: (m) => m.benchPolicyBandit() },
+  { name: 'scaling-sweep', file: './bench/scaling-sweep.mjs', run: (m) => m.benchScalingSweep() },
+  { name: 'finetune-shift', file: './bench/finetune-shift.mjs', run: (m) => m.benchFinetuneShift() },
+  { name: 'lora-rank', file: './bench/lora-rank.mjs', run: (m) => m.benchLoraRank() },
   { name: 'growth', file: './bench/growth.mjs', run: (m) => m.benchGrowth() },
   { name: 'pdf-peer', file: './bench/pdf-peer.mjs', run: (m) => m.benchPdfPeer() },
   {

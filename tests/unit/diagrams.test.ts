@@ -41,6 +41,10 @@ const EXPECTED: Record<string, string[]> = {
   'fr-2-architectures': ['encoder-decoder', 'encoder only', 'decoder only', 'cross-attention', 'bidirectional', 'causal'],
   // The Field Rhymes, Act III
   'fr-3-gpt-scale': ['GPT-1 · 2018', 'GPT-2 · 2019', 'GPT-3 · 2020', '117 M', '1.5 B', '175 B', '300 B training tokens', 'BooksCorpus', 'WebText: 40 GB', '×13', '×117', 'log scale'],
+  'fr-3-power-law': ['power law a·N⁻ᵇ: a straight line', 'a·N⁻ᵇ + L∞: bends toward the floor', 'L∞, irreducible', 'exponential a·e^(−N/N₀): plunges'],
+  // The Field Rhymes, Act IV
+  'fr-4-rlhf-models': ['policy π', 'reward model r', 'reference π', 'value model V', 'trained ✎', 'frozen ❄ no gradients'],
+  'fr-4-constitutional': ['Phase 1 · supervised learning (SL-CAI)', 'AI critique', 'AI revision', 'AI judge', 'preference model', 'RL (PPO)'],
 };
 
 /** Smallest on-screen text we accept, in px, when the SVG is shown at its own width/height. */
