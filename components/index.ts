@@ -42,8 +42,15 @@ import { GrokkingRun } from './elements/grokking-run.js';
 import { PolicyBandit } from './elements/policy-bandit.js';
 import { FinetuneShift } from './elements/finetune-shift.js';
 import { RewardHacking } from './elements/reward-hacking.js';
+import { TiledSoftmax } from './elements/tiled-softmax.js';
+import { QuantCliff } from './elements/quant-cliff.js';
 import { LoraRank } from './elements/lora-rank.js';
+import { RooflineMeter } from './elements/roofline-meter.js';
+import { KvCache } from './elements/kv-cache.js';
 import { ScalingSweep } from './elements/scaling-sweep.js';
+import { BatchScheduler } from './elements/batch-scheduler.js';
+import { ExpertRouter } from './elements/expert-router.js';
+import { DraftVerify } from './elements/draft-verify.js';
 
 const elements: Record<string, CustomElementConstructor> = {
   'softmax-temperature': SoftmaxTemperature,
@@ -81,8 +88,15 @@ const elements: Record<string, CustomElementConstructor> = {
   'policy-bandit': PolicyBandit,
   'finetune-shift': FinetuneShift,
   'reward-hacking': RewardHacking,
+  'tiled-softmax': TiledSoftmax,
+  'quant-cliff': QuantCliff,
   'lora-rank': LoraRank,
+  'roofline-meter': RooflineMeter,
+  'kv-cache': KvCache,
   'scaling-sweep': ScalingSweep,
+  'batch-scheduler': BatchScheduler,
+  'expert-router': ExpertRouter,
+  'draft-verify': DraftVerify,
 };
 
 for (const [tag, element] of Object.entries(elements)) {

@@ -22,6 +22,8 @@ const benches = [
   { name: 'scaling-sweep', file: './bench/scaling-sweep.mjs', run: (m) => m.benchScalingSweep() },
   { name: 'finetune-shift', file: './bench/finetune-shift.mjs', run: (m) => m.benchFinetuneShift() },
   { name: 'lora-rank', file: './bench/lora-rank.mjs', run: (m) => m.benchLoraRank() },
+  { name: 'expert-router', file: './bench/expert-router.mjs', run: (m) => m.benchExpertRouter() },
+  { name: 'quant-cliff', file: './bench/quant-cliff.mjs', run: (m) => m.benchQuantCliff() },
   { name: 'growth', file: './bench/growth.mjs', run: (m) => m.benchGrowth() },
   { name: 'pdf-peer', file: './bench/pdf-peer.mjs', run: (m) => m.benchPdfPeer() },
   {

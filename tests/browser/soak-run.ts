@@ -224,7 +224,7 @@ export function soakSuite(shard: string, pick: (deck: Deck) => boolean): void {
           if (!demoSlides.includes(n)) continue;
           await goToSlide(audience, n);
           // bespoke's sync moves the presenter window along.
-          await presenter.waitForFunction((i) => document.querySelectorAll('svg.bespoke-marp-slide')[i - 1]?.classList.contains('bespoke-marp-active'), n, { timeout: 30_000 })
+          await presenter.waitForFunction((i) => document.querySelectorAll('svg.bespoke-marp-slide')[i - 1]?.classList.contains('bespoke-marp-active'), n, { timeout: 90_000 })
             .catch(() => report.problems.push(`pass ${pass}: presenter window did not follow to slide ${n}`));
           for (const id of await demosOn(audience, n)) {
             demos++;

@@ -45,6 +45,8 @@ const EXPECTED: Record<string, string[]> = {
   // The Field Rhymes, Act IV
   'fr-4-rlhf-models': ['policy π', 'reward model r', 'reference π', 'value model V', 'trained ✎', 'frozen ❄ no gradients'],
   'fr-4-constitutional': ['Phase 1 · supervised learning (SL-CAI)', 'AI critique', 'AI revision', 'AI judge', 'preference model', 'RL (PPO)'],
+  // The Field Rhymes, Act V
+  'fr-5-paged-kv': ['request A', 'request B', 'block table', 'GPU memory: physical blocks', 'free', 'only the last block of a request is partly empty'],
 };
 
 /** Smallest on-screen text we accept, in px, when the SVG is shown at its own width/height. */
