@@ -263,14 +263,14 @@ export class RooflineMeter extends DemoElement {
       <div class="controls" part="controls">
         <button class="measure" @click=${() => void this.measure()} ?disabled=${this._measuring}>${this._measuring ? 'measuring…' : '↻ measure again'}</button>
         <span class="readout status">measured on <span class="value backend">${this.backend ?? '…'}</span>:
-          W ${this.p.d} × ${this.p.d} float32 · X ${this.p.d} × B ·
+          W ${this.p.d}² float32 × X ${this.p.d} × B ·
           ${this._measuring ? html`B = ${pts.length ? 2 ** pts.length : 1}…` : html`${pts.length} sizes in ${fmt(this._elapsed / 1000)} s`}
-          ${this._stopped && this._stopped.reason !== 'stopped' ? html` · B ≥ ${this._stopped.batch} skipped: ${this._stopped.reason}` : ''}</span>
+          ${this._stopped && this._stopped.reason !== 'stopped' ? html` · B ≥ ${this._stopped.batch} skipped (${this._stopped.reason})` : ''}</span>
       </div>
       <div class="readout measured-line">${first && last && last.batch > first.batch
         ? html`B = 1: <span class="value b1-rate">${formatFlopRate(first.achieved)}</span> at ${intensityText(first.intensity)} FLOP/byte;
-          fastest, B = ${last.batch}: <span class="value bmax-rate">${formatFlopRate(last.achieved)}</span> at ${intensityText(last.intensity)} FLOP/byte —
-          <span class="value gain">${fmt(last.achieved / first.achieved)}×</span> the work per second from the same weights.`
+          fastest, B = ${last.batch}: <span class="value bmax-rate">${formatFlopRate(last.achieved)}</span> at ${intensityText(last.intensity)} FLOP/byte:
+          <span class="value gain">${fmt(last.achieved / first.achieved)}×</span> the work per second.`
         : first ? html`B = 1: <span class="value b1-rate">${formatFlopRate(first.achieved)}</span> at ${intensityText(first.intensity)} FLOP/byte.`
           : html`Hollow circles: these products on an H100 (theory); measured diamonds appear as each size is timed.`}</div>`;
   }

@@ -160,9 +160,9 @@ export async function sweep(d: number, batches: readonly number[], opts: SweepOp
   for (const b of batches) {
     const last = points.at(-1);
     if (last && (last.seconds * 1000 * (b / last.batch)) > maxBlock) {
-      return { points, stopped: { batch: b, reason: `one product would take over ${maxBlock} ms here` }, elapsedMs: now() - t0 };
+      return { points, stopped: { batch: b, reason: `over ${maxBlock} ms a product` }, elapsedMs: now() - t0 };
     }
-    if (now() - t0 > budget) return { points, stopped: { batch: b, reason: `the ${budget / 1000} s measuring budget was spent` }, elapsedMs: now() - t0 };
+    if (now() - t0 > budget) return { points, stopped: { batch: b, reason: `${budget / 1000} s budget spent` }, elapsedMs: now() - t0 };
     const m = await measureProduct(d, b, { repeats: opts.repeats });
     points.push(m);
     if (opts.onPoint?.(m) === false) return { points, stopped: { batch: b * 2, reason: 'stopped' }, elapsedMs: now() - t0 };

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { currentSlide, demoHandle, goToSlide, openBrowser, type Harness } from './harness';
 import { walkDeck } from './deck-walk';
+import { expectFiveBeats, seriesSlides } from './series-deck';
 
 const DECK = 'field-rhymes/act-1-apparatus.html';
 
@@ -30,18 +31,7 @@ describe('The Field Rhymes, Act I, slide by slide', () => {
   }, 600_000);
 
   it('runs the five beats in order in every chapter and ends each on "nobody mentions"', async () => {
-    const page = await h.open(DECK);
-    const classes = await page.evaluate(() => [...document.querySelectorAll('svg.bespoke-marp-slide section')].map((s) => s.className));
-    const order = ['beat-puzzle', 'beat-attempt', 'beat-trick', 'beat-math', 'beat-nobody'];
-    const chapterStarts = classes.flatMap((c, i) => (c.split(/\s+/).includes('chapter') ? [i] : []));
-    expect(chapterStarts).toHaveLength(3);
-    chapterStarts.forEach((start, k) => {
-      const end = chapterStarts[k + 1] ?? classes.findIndex((c, i) => i > start && c.split(/\s+/).includes('lead'));
-      const beats = classes.slice(start + 1, end).map((c) => order.findIndex((b) => c.split(/\s+/).includes(b)));
-      expect(beats.every((b) => b >= 0), `chapter ${k + 1}: every slide has a beat`).toBe(true);
-      expect([...new Set(beats)], `chapter ${k + 1}`).toEqual([0, 1, 2, 3, 4]);
-      expect(beats).toEqual([...beats].sort((a, b) => a - b));
-    });
+    expectFiveBeats(await seriesSlides(await h.open(DECK)), 1, 3);
   });
 
   it('shows the race\'s numbers on its slide and keeps arrow keys inside the demo', async () => {

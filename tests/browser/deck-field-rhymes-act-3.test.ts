@@ -1,22 +1,12 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoHandle, goToSlide, openBrowser, type Harness } from './harness';
 import { walkDeck } from './deck-walk';
+import { expectFiveBeats, notesOf, seriesSlides, sourceSlides } from './series-deck';
 
-const DECK = 'field-rhymes/act-3-scaling.html';
-const SOURCE = path.resolve('slides', 'field-rhymes', 'act-3-scaling.md');
-
-/** The deck's slides as Markdown (front matter dropped), in order. */
-function sourceSlides(): string[] {
-  const body = readFileSync(SOURCE, 'utf8').replace(/^---\n[\s\S]*?\n---\n/, '');
-  return body.split(/\n---\n/);
-}
-/** A slide's speaker notes: its HTML comments that are not Marp directives. */
-const notesOf = (slide: string): string =>
-  [...slide.matchAll(/<!--([\s\S]*?)-->/g)].map((m) => m[1]!.trim()).filter((c) => !/^_?[a-z]+:/.test(c)).join('\n');
+const NAME = 'field-rhymes/act-3-scaling';
+const DECK = `${NAME}.html`;
 const slideWith = (tag: string): string => {
-  const found = sourceSlides().find((s) => s.includes(`<${tag}`));
+  const found = sourceSlides(NAME).find((s) => s.includes(`<${tag}`));
   if (!found) throw new Error(`no slide with <${tag}>`);
   return found;
 };
@@ -51,26 +41,11 @@ describe('The Field Rhymes, Act III deck, slide by slide', () => {
   }, 900_000);
 
   it('runs the five beats in order in every chapter and ends each on "nobody mentions"', async () => {
-    const page = await h.open(DECK);
-    const classes = await page.evaluate(() => [...document.querySelectorAll('svg.bespoke-marp-slide section')].map((s) => s.className));
-    const order = ['beat-puzzle', 'beat-attempt', 'beat-trick', 'beat-math', 'beat-nobody'];
-    const has = (c: string, k: string) => c.split(/\s+/).includes(k);
-    const chapterStarts = classes.flatMap((c, i) => (has(c, 'chapter') ? [i] : []));
-    expect(chapterStarts).toHaveLength(5);
-    chapterStarts.forEach((start, k) => {
-      const end = chapterStarts[k + 1] ?? classes.findIndex((c, i) => i > start && has(c, 'lead'));
-      expect(end, `chapter ${11 + k} ends before the closing slide`).toBeGreaterThan(start);
-      const beats = classes.slice(start + 1, end).map((c) => order.findIndex((b) => has(c, b)));
-      expect(beats.every((b) => b >= 0), `chapter ${11 + k}: every slide has a beat`).toBe(true);
-      expect([...new Set(beats)], `chapter ${11 + k}`).toEqual([0, 1, 2, 3, 4]);
-      expect(beats).toEqual([...beats].sort((a, b) => a - b));
-      expect(end - start - 1, `chapter ${11 + k}: slides`).toBeGreaterThanOrEqual(5);
-      expect(end - start - 1, `chapter ${11 + k}: slides`).toBeLessThanOrEqual(8);
-    });
+    expectFiveBeats(await seriesSlides(await h.open(DECK)), 11, 5, [5, 8]);
   });
 
   it('gives every content slide speaker notes with what to say and a question for the room', () => {
-    const content = sourceSlides().filter((s) => /_class: beat-/.test(s));
+    const content = sourceSlides(NAME).filter((s) => /_class: beat-/.test(s));
     expect(content.length).toBeGreaterThanOrEqual(25);
     for (const s of content) {
       const title = /^# (.*)$/m.exec(s)?.[1] ?? s.slice(0, 60);

@@ -1,19 +1,11 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoHandle, goToSlide, openBrowser, type Harness } from './harness';
+import { openBrowser, type Harness } from './harness';
 import { walkDeck } from './deck-walk';
+import { chapterAt, expectFiveBeats, notesWith, seriesSlides, showDemo } from './series-deck';
 
-const DECK = 'field-rhymes/act-4-alignment.html';
-const SOURCE = path.resolve('slides', 'field-rhymes', 'act-4-alignment.md');
-
-/** The speaker notes of the slide holding the element with this id (its HTML comments that are not Marp directives). */
-function notesFor(id: string): string {
-  const slides = readFileSync(SOURCE, 'utf8').replace(/^---\n[\s\S]*?\n---\n/, '').split(/\n---\n/);
-  const slide = slides.find((s) => s.includes(`id="${id}"`));
-  if (!slide) throw new Error(`no slide with id="${id}"`);
-  return [...slide.matchAll(/<!--([\s\S]*?)-->/g)].map((m) => m[1]!.trim()).filter((c) => !/^_?[a-z]+:/.test(c)).join('\n');
-}
+const NAME = 'field-rhymes/act-4-alignment';
+const DECK = `${NAME}.html`;
+const notesFor = (id: string) => notesWith(NAME, `id="${id}"`);
 const fixed = (x: number, digits = 2) => x.toFixed(digits);
 
 /**
@@ -46,26 +38,10 @@ describe('The Field Rhymes, Act IV deck, slide by slide', () => {
   }, 900_000);
 
   it('runs the five beats in order in every chapter and ends each on "nobody mentions"', async () => {
-    const page = await h.open(DECK);
-    const slides = await page.evaluate(() =>
-      [...document.querySelectorAll('svg.bespoke-marp-slide section')].map((s) => ({
-        classes: s.className.split(/\s+/),
-        modes: [...s.querySelectorAll('policy-bandit')].map((e) => e.getAttribute('mode')),
-      })),
-    );
-    const order = ['beat-puzzle', 'beat-attempt', 'beat-trick', 'beat-math', 'beat-nobody'];
-    const chapterStarts = slides.flatMap((s, i) => (s.classes.includes('chapter') ? [i] : []));
-    expect(chapterStarts).toHaveLength(7);
-    chapterStarts.forEach((start, k) => {
-      const end = chapterStarts[k + 1] ?? slides.findIndex((s, i) => i > start && s.classes.includes('lead'));
-      expect(end, `chapter ${16 + k} has an end`).toBeGreaterThan(start);
-      const beats = slides.slice(start + 1, end).map((s) => order.findIndex((b) => s.classes.includes(b)));
-      expect(beats.every((b) => b >= 0), `chapter ${16 + k}: every slide has a beat`).toBe(true);
-      expect([...new Set(beats)], `chapter ${16 + k}`).toEqual([0, 1, 2, 3, 4]);
-      expect(beats, `chapter ${16 + k}: beats in order`).toEqual([...beats].sort((a, b) => a - b));
-    });
+    const slides = await seriesSlides(await h.open(DECK));
+    const chapters = expectFiveBeats(slides, 16, 7);
     // RLHF, DPO and GRPO each train the same bandit, in that order, in their own chapters.
-    const modeChapter = slides.flatMap((s, i) => s.modes.map((m) => [m, 16 + chapterStarts.filter((c) => c < i).length - 1] as const));
+    const modeChapter = slides.flatMap((s, i) => s.modes.map((m) => [m, chapterAt(chapters, i)] as const));
     expect(modeChapter).toEqual([
       ['ppo', 18],
       ['dpo', 19],
@@ -75,13 +51,7 @@ describe('The Field Rhymes, Act IV deck, slide by slide', () => {
 
   it('quotes in the speaker notes the numbers each demo shows before any click', async () => {
     const page = await h.open(DECK);
-    const show = async (id: string) => {
-      const n = await page.evaluate((sel) => [...document.querySelectorAll('svg.bespoke-marp-slide')].findIndex((s) => s.querySelector(sel)) + 1, `#${id}`);
-      await goToSlide(page, n);
-      const d = demoHandle(page, `#${id}`);
-      await d.ready(90_000);
-      return d;
-    };
+    const show = (id: string) => showDemo(page, id);
     const sft = await show('sft');
     const sftNotes = notesFor('sft');
     expect(sftNotes).toContain(`0 % → ${Math.round(100 * (await sft.prop<number>('tunedAccuracy')))} %`);

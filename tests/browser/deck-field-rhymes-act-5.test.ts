@@ -1,20 +1,12 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoHandle, goToSlide, openBrowser, type Harness } from './harness';
+import { openBrowser, type Harness } from './harness';
 import { walkDeck } from './deck-walk';
+import { chapterAt, expectFiveBeats, notesWith, seriesSlides, showDemo } from './series-deck';
 
-const DECK = 'field-rhymes/act-5-inference.html';
-const SOURCE = path.resolve('slides', 'field-rhymes', 'act-5-inference.md');
-
-/** The speaker notes of the slide holding the element with this id (its HTML comments that are not Marp directives). */
-function notesFor(id: string): string {
-  const slides = readFileSync(SOURCE, 'utf8').replace(/^---\n[\s\S]*?\n---\n/, '').split(/\n---\n/);
-  const slide = slides.find((s) => s.includes(`id="${id}"`));
-  if (!slide) throw new Error(`no slide with id="${id}"`);
-  return [...slide.matchAll(/<!--([\s\S]*?)-->/g)].map((m) => m[1]!.trim()).filter((c) => !/^_?[a-z]+:/.test(c)).join('\n');
-}
+const NAME = 'field-rhymes/act-5-inference';
+const DECK = `${NAME}.html`;
+const notesFor = (id: string) => notesWith(NAME, `id="${id}"`);
 const en = (n: number) => Math.round(n).toLocaleString('en-US');
 
 /** All the text the element renders in its shadow root (HTML and SVG), whitespace collapsed. */
@@ -55,29 +47,10 @@ describe('The Field Rhymes, Act V deck, slide by slide', () => {
   }, 900_000);
 
   it('runs the five beats in order in every chapter and ends each on "nobody mentions"', async () => {
-    const page = await h.open(DECK);
-    const slides = await page.evaluate(() =>
-      [...document.querySelectorAll('svg.bespoke-marp-slide section')].map((s) => ({
-        classes: s.className.split(/\s+/),
-        demos: [...s.querySelectorAll('*')].map((e) => e.tagName.toLowerCase()).filter((t) => t.includes('-') && !t.startsWith('mjx-')),
-      })),
-    );
-    const order = ['beat-puzzle', 'beat-attempt', 'beat-trick', 'beat-math', 'beat-nobody'];
-    const chapterStarts = slides.flatMap((s, i) => (s.classes.includes('chapter') ? [i] : []));
-    expect(chapterStarts).toHaveLength(8);
-    chapterStarts.forEach((start, k) => {
-      const end = chapterStarts[k + 1] ?? slides.findIndex((s, i) => i > start && s.classes.includes('lead'));
-      expect(end, `chapter ${23 + k} has an end`).toBeGreaterThan(start);
-      const beats = slides.slice(start + 1, end).map((s) => order.findIndex((b) => s.classes.includes(b)));
-      expect(beats.every((b) => b >= 0), `chapter ${23 + k}: every slide has a beat`).toBe(true);
-      expect([...new Set(beats)], `chapter ${23 + k}`).toEqual([0, 1, 2, 3, 4]);
-      expect(beats, `chapter ${23 + k}: beats in order`).toEqual([...beats].sort((a, b) => a - b));
-      expect(end - start - 1, `chapter ${23 + k}: 5–8 slides`).toBeGreaterThanOrEqual(5);
-      expect(end - start - 1, `chapter ${23 + k}: 5–8 slides`).toBeLessThanOrEqual(8);
-    });
+    const slides = await seriesSlides(await h.open(DECK));
+    const chapters = expectFiveBeats(slides, 23, 8, [5, 8]);
     // Each chapter's own demo is on its trick slide, in its own chapter.
-    const chapterOf = (i: number) => 23 + chapterStarts.filter((c) => c < i).length - 1;
-    const trickDemo = slides.flatMap((s, i) => (s.classes.includes('beat-trick') ? [[chapterOf(i), s.demos.filter((t) => t !== 'model-calculator')[0]] as const] : []));
+    const trickDemo = slides.flatMap((s, i) => (s.classes.includes('beat-trick') ? [[chapterAt(chapters, i), s.tags.filter((t) => t !== 'model-calculator')[0]] as const] : []));
     expect(trickDemo).toEqual([
       [23, 'roofline-meter'],
       [24, 'kv-cache'],
@@ -92,13 +65,7 @@ describe('The Field Rhymes, Act V deck, slide by slide', () => {
 
   it('quotes in the speaker notes the numbers each demo shows before any click', async () => {
     const page = await h.open(DECK);
-    const show = async (id: string) => {
-      const n = await page.evaluate((sel) => [...document.querySelectorAll('svg.bespoke-marp-slide')].findIndex((s) => s.querySelector(sel)) + 1, `#${id}`);
-      await goToSlide(page, n);
-      const d = demoHandle(page, `#${id}`);
-      await d.ready(90_000);
-      return d;
-    };
+    const show = (id: string, timeout?: number) => showDemo(page, id, timeout);
     /** Each string is in the slide's notes and on the demo's screen. */
     const quoted = async (id: string, strings: string[]) => {
       const notes = notesFor(id);
