@@ -51,6 +51,8 @@ import { ScalingSweep } from './elements/scaling-sweep.js';
 import { BatchScheduler } from './elements/batch-scheduler.js';
 import { ExpertRouter } from './elements/expert-router.js';
 import { DraftVerify } from './elements/draft-verify.js';
+import { MajorityVote } from './elements/majority-vote.js';
+import { ContextLearner } from './elements/context-learner.js';
 
 const elements: Record<string, CustomElementConstructor> = {
   'softmax-temperature': SoftmaxTemperature,
@@ -97,6 +99,8 @@ const elements: Record<string, CustomElementConstructor> = {
   'batch-scheduler': BatchScheduler,
   'expert-router': ExpertRouter,
   'draft-verify': DraftVerify,
+  'majority-vote': MajorityVote,
+  'context-learner': ContextLearner,
 };
 
 for (const [tag, element] of Object.entries(elements)) {
