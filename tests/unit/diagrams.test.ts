@@ -47,6 +47,10 @@ const EXPECTED: Record<string, string[]> = {
   'fr-4-constitutional': ['Phase 1 · supervised learning (SL-CAI)', 'AI critique', 'AI revision', 'AI judge', 'preference model', 'RL (PPO)'],
   // The Field Rhymes, Act V
   'fr-5-paged-kv': ['request A', 'request B', 'block table', 'GPU memory: physical blocks', 'free', 'only the last block of a request is partly empty'],
+  // The Field Rhymes, Act VI
+  'fr-6-tool-loop': ['User', 'Model', 'Runtime', 'Tool', 'calc(4817*392)', 'writes a call, stops', 'splices the result in', "the model's context", '4,817 × 392 = 1,888,264'],
+  // The Field Rhymes, Act VII
+  'fr-7-vlm-wiring': ['vision encoder', 'CLIP ViT-L/14', 'projector', '2-layer MLP', 'language model', '576 image', 'frozen', 'trained', '1 · align: 558 K image–caption pairs', '2 · instruct: 665 K mixed examples'],
 };
 
 /** Smallest on-screen text we accept, in px, when the SVG is shown at its own width/height. */
